@@ -1,0 +1,3 @@
+from genai_lint.cli import main
+
+main()

@@ -1,0 +1,152 @@
+"""What a rule may ask about the production: entries, clearances, tools, files, and how to report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from genai_lint.findings import FILE_START, Finding, Span
+from genai_lint.project import Entry, Manifest, Project
+from genai_lint.watchlist import CompiledWatchlist
+
+APPROVED, EXPIRED = "approved", "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class AssetFile:
+    """Where an asset's ``path`` leads: ``state`` is ok, outside, missing, not-file or unreadable."""
+
+    state: str
+    path: Path | None
+    detail: str = ""
+
+
+class Context:
+    """The evaluation context handed to every rule."""
+
+    def __init__(self, project: Project):
+        from genai_lint.rules import REGISTRY
+
+        self.project = project
+        self.settings = project.settings
+        self.date: dt.date = project.settings.date
+        self._registry = REGISTRY
+        self._files: dict[int, AssetFile] = {}
+
+    # Reporting -----------------------------------------------------------------------------
+
+    def finding(self, code: str, where: Entry | Manifest, path: tuple = (), message: str = "",
+                fix: str | None = None, key: bool = False, span: Span | None = None) -> Finding:
+        """A finding for rule ``code`` at ``path`` inside an entry (or manifest)."""
+        rule = self._registry[code]
+        if isinstance(where, Entry):
+            manifest, full_path, entry_id = where.manifest, where.path + path, where.id
+        else:
+            manifest, full_path, entry_id = where, path, None
+        if span is None:
+            span = manifest.document.span(full_path, key=key) if manifest.document else FILE_START
+        return Finding(code=code, name=rule.name, severity=rule.severity, message=message, path=manifest.rel,
+                       span=span, entry_id=entry_id, manifest=manifest.rel, fix=fix)
+
+    @cached_property
+    def watchlist(self) -> CompiledWatchlist:
+        return CompiledWatchlist(self.settings.watchlist)
+
+    # Registers -----------------------------------------------------------------------------
+
+    def tool_refs(self, asset: Entry) -> list[tuple[tuple, str]]:
+        """(path inside the asset, tool id) for every tool the asset names."""
+        tool = asset.get("tool")
+        if isinstance(tool, str):
+            return [(("tool",), tool)]
+        if isinstance(tool, list):
+            return [(("tool", index), item) for index, item in enumerate(tool) if isinstance(item, str)]
+        return []
+
+    def tools_of(self, asset: Entry) -> list[tuple[tuple, Entry]]:
+        """(path inside the asset, tool entry) for every known tool the asset names."""
+        return [(path, self.project.tools[tool_id]) for path, tool_id in self.tool_refs(asset)
+                if tool_id in self.project.tools]
+
+    def approval_refs(self, asset: Entry) -> list[tuple[tuple, Entry]]:
+        """(path inside the asset, approval entry) for every known approval the asset lists."""
+        listed = asset.get("approvals")
+        if not isinstance(listed, list):
+            return []
+        return [(("approvals", index), self.project.approvals[item]) for index, item in enumerate(listed)
+                if isinstance(item, str) and item in self.project.approvals]
+
+    def clearance(self, asset: Entry, scope: str) -> str | None:
+        """``approved`` if a live listed approval covers ``scope``, ``expired`` if only expired ones do."""
+        state = None
+        for _, approval in self.approval_refs(asset):
+            scopes = approval.get("scopes")
+            if not isinstance(scopes, list) or scope not in scopes:
+                continue
+            if self.expired(approval):
+                state = EXPIRED
+            else:
+                return APPROVED
+        return state
+
+    def cleared(self, asset: Entry, *scopes: str) -> bool:
+        """Whether any of ``scopes`` is covered, counting expired approvals (A605 reports those)."""
+        return any(self.clearance(asset, scope) is not None for scope in scopes)
+
+    def expired(self, approval: Entry) -> bool:
+        expires = parse_date(approval.get("expires"))
+        return expires is not None and expires < self.date
+
+    # Files ---------------------------------------------------------------------------------
+
+    def asset_file(self, asset: Entry) -> AssetFile | None:
+        """Where the asset's path leads, or ``None`` when it has no usable path."""
+        target = asset.get("path")
+        if not isinstance(target, str):
+            return None
+        key = id(asset)
+        if key not in self._files:
+            self._files[key] = _locate(self.project.root, asset.manifest.path.parent, target)
+        return self._files[key]
+
+
+def _locate(root: Path, base: Path, target: str) -> AssetFile:
+    if os.path.isabs(target) or target.startswith(("/", "\\")) or (len(target) > 1 and target[1] == ":"):
+        return AssetFile("outside", None, "is an absolute path")
+    joined = Path(os.path.normpath(base / target))
+    real_root = root.resolve()
+    try:
+        joined.relative_to(root)
+    except ValueError:
+        return AssetFile("outside", None, "leaves the project root through '..'")
+    try:
+        real = joined.resolve()
+    except (OSError, RuntimeError):
+        return AssetFile("unreadable", joined, "is a symlink loop")
+    if real != real_root and real_root not in real.parents:
+        return AssetFile("outside", None, "resolves through a symlink to a place outside the project root")
+    try:
+        info = real.stat()
+    except FileNotFoundError:
+        return AssetFile("missing", joined)
+    except OSError as exc:
+        return AssetFile("unreadable", joined, f"cannot be read ({exc.strerror})")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        return AssetFile("not-file", joined, f"is {kind}")
+    if not os.access(real, os.R_OK):
+        return AssetFile("unreadable", joined, "cannot be read (permission denied)")
+    return AssetFile("ok", real)
+
+
+def parse_date(value: object) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -1,0 +1,177 @@
+"""The pipeline: discover → load (data + positions) → validate → rules → findings → report."""
+
+from __future__ import annotations
+
+import fnmatch
+import gc
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from genai_lint.config import ConfigError, Settings, load_config
+from genai_lint.findings import Finding, Report, Severity
+from genai_lint.project import (Manifest, Project, changed_file_manifests, discover, find_root, is_manifest_name,
+                                load_manifests, relative)
+from genai_lint.rules import Rule, all_rules, matches
+
+
+@dataclass
+class Target:
+    """What the user asked to check inside one project root."""
+
+    root: Path
+    config: Path | None
+    everything: bool = False
+    manifests: set[Path] = field(default_factory=set)
+    directories: list[Path] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)
+
+
+def targets(paths: list[str], config_override: Path | None = None) -> list[Target]:
+    """Group the command-line paths by project root (no paths: the project of the current directory)."""
+    by_root: dict[Path, Target] = {}
+
+    def target_for(start: Path) -> Target:
+        root, config = find_root(start)
+        if config_override is not None:
+            config = config_override
+        return by_root.setdefault(root, Target(root, config))
+
+    if not paths:
+        target_for(Path.cwd().resolve()).everything = True
+    for raw in paths:
+        path = Path(raw).absolute()
+        if not path.exists():
+            raise ConfigError(f"{raw}: no such file or directory")
+        if path.is_dir():
+            target = target_for(path.resolve())
+            target.directories.append(path.resolve())
+        else:
+            target = target_for(path.parent.resolve())
+            resolved = path.parent.resolve() / path.name
+            if target.config is not None and resolved == target.config:
+                target.everything = True
+            elif resolved.name.endswith((".yaml", ".yml")) and _is_manifest_file(resolved):
+                target.manifests.add(resolved)
+            else:
+                target.changed.append(resolved)
+    return list(by_root.values())
+
+
+def _is_manifest_file(path: Path) -> bool:
+    return is_manifest_name(path.name, Settings())
+
+
+def settings_for(target: Target, overrides: dict[str, Any]) -> Settings:
+    """Defaults, then the project's configuration file, then the command-line ``overrides``."""
+    settings = Settings()
+    if target.config is not None:
+        load_config(target.config, settings)
+    for key, value in overrides.items():
+        if key == "extend_select":
+            settings.set(key, settings.extend_select + value, "command line")
+        else:
+            settings.set(key, value, "command line")
+    return settings
+
+
+def check(paths: list[str], overrides: dict[str, Any], config: Path | None = None) -> Report:
+    """Run every selected rule on the manifests named by ``paths``; one report for all roots."""
+    gc.disable()  # a short-lived run building many containers: collection only costs time
+    reports = [check_project(target, settings_for(target, overrides)) for target in targets(paths, config)]
+    return merge(reports)
+
+
+def check_project(target: Target, settings: Settings) -> Report:
+    root = target.root
+    every = discover(root, settings)
+    requested: set[Path] = set(target.manifests)
+    if target.everything:
+        requested.update(every)
+    for directory in target.directories:
+        requested.update(path for path in every if directory == root or directory in path.parents)
+    project = Project(root, settings, [Manifest(path, relative(path, root)) for path in sorted(set(every) | requested)])
+    load_manifests(project)
+    if target.changed:
+        requested.update(changed_file_manifests(project, target.changed))
+    if (target.directories or target.everything) and not requested:
+        raise ConfigError(f"no manifests ({', '.join(settings.manifests)}) found under {target.directories[0] if target.directories else root}")
+    for manifest in project.manifests:
+        manifest.requested = manifest.path in requested
+    findings = run_rules(project, selected_rules(settings))
+    wanted = {manifest.rel for manifest in project.manifests if manifest.requested}
+    findings = [finding for finding in findings if finding.path in wanted]
+    findings = apply_settings(findings, settings)
+    assets = sum(1 for asset in project.assets if asset.manifest.requested)
+    rules = {code: rule.info() for code, rule in all_rules().items()}
+    return Report(root=root, findings=sorted(findings, key=lambda f: f.sort_key), rules=rules, manifests=len(wanted),
+                  assets=assets, evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on)
+
+
+def selected_rules(settings: Settings) -> list[Rule]:
+    return [rule for code, rule in all_rules().items()
+            if (matches(code, settings.select) or matches(code, settings.extend_select))
+            and not matches(code, settings.ignore)]
+
+
+def run_rules(project: Project, rules: list[Rule]) -> list[Finding]:
+    """Every finding of ``rules`` on the requested manifests and their assets."""
+    from genai_lint.context import Context
+
+    ctx = Context(project)
+    findings: list[Finding] = []
+    by_scope: dict[str, list[Callable]] = {"manifest": [], "asset": [], "project": []}
+    for rule in rules:
+        by_scope[rule.scope].append(rule.check)
+    for manifest in project.manifests:
+        if manifest.requested:
+            for check_manifest in by_scope["manifest"]:
+                findings.extend(check_manifest(manifest, ctx))
+    asset_checks = by_scope["asset"]
+    for asset in project.assets:
+        if asset.manifest.requested:
+            for check_asset in asset_checks:
+                findings.extend(check_asset(asset, ctx))
+    for check_project_rule in by_scope["project"]:
+        findings.extend(check_project_rule(ctx))
+    return findings
+
+
+def apply_settings(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """Per-path ignores and severity overrides."""
+    result = []
+    for finding in findings:
+        if any(fnmatch.fnmatch(finding.path, glob) and matches(finding.code, codes)
+               for glob, codes in settings.per_path_ignores.items()):
+            continue
+        override = _severity_override(finding.code, settings.severity)
+        result.append(finding if override is None else replace(finding, severity=override))
+    return result
+
+
+def _severity_override(code: str, overrides: dict[str, Severity]) -> Severity | None:
+    best = None
+    for selector, severity in overrides.items():
+        if matches(code, [selector]) and (best is None or len(selector) > len(best[0])):
+            best = (selector, severity)
+    return best[1] if best else None
+
+
+def merge(reports: list[Report]) -> Report:
+    """One report over several project roots, with paths relative to their common folder."""
+    if len(reports) == 1:
+        return reports[0]
+    import os
+
+    common = Path(os.path.commonpath([str(report.root) for report in reports]))
+    findings = []
+    for report in reports:
+        prefix = relative(report.root, common)
+        for finding in report.findings:
+            joined = finding.path if prefix in ("", ".") else f"{prefix}/{finding.path}"
+            manifest = finding.manifest if finding.manifest is None or prefix in ("", ".") else f"{prefix}/{finding.manifest}"
+            findings.append(replace(finding, path=joined, manifest=manifest))
+    first = reports[0]
+    return Report(root=common, findings=sorted(findings, key=lambda f: f.sort_key), rules=first.rules,
+                  manifests=sum(r.manifests for r in reports), assets=sum(r.assets for r in reports),
+                  evaluation_date=first.evaluation_date, fail_on=min(r.fail_on for r in reports))

@@ -1,0 +1,137 @@
+"""The objects every stage hands to the next: severities, spans, findings and the report.
+
+Formatters receive a :class:`Report` and nothing else; they know nothing of rules.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.IntEnum):
+    """Finding severity, ordered so that ``a >= b`` means "at least as serious"."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A 1-based, end-inclusive-start / end-exclusive-column region of a text file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+FILE_START = Span(1, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A written acceptance of one finding: why, until when, by whom."""
+
+    reason: str
+    expires: str | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one place.
+
+    ``path`` is the file the span points into, relative to the project root in POSIX form
+    (or absolute when the file lies outside it); ``manifest`` is the manifest the entry
+    belongs to, relative to the root, or ``None`` when the finding is not about a manifest entry.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span
+    entry_id: str | None = None
+    manifest: str | None = None
+    fix: str | None = None
+    waived: Waiver | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a formatter may know about a rule: identity and documentation, as data."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+
+
+@dataclass
+class Report:
+    """Everything a run found, with the context formatters need to render it."""
+
+    root: Path
+    findings: list[Finding]
+    rules: dict[str, RuleInfo]
+    manifests: int = 0
+    assets: int = 0
+    evaluation_date: str = ""
+    fail_on: Severity = Severity.ERROR
+    command: str = "check"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> list[Finding]:
+        """Findings that count: everything not waived."""
+        return [f for f in self.findings if f.waived is None]
+
+    @property
+    def waived(self) -> list[Finding]:
+        return [f for f in self.findings if f.waived is not None]
+
+    def counts(self) -> dict[Severity, int]:
+        counts = {severity: 0 for severity in Severity}
+        for finding in self.active:
+            counts[finding.severity] += 1
+        return counts
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity >= self.fail_on for f in self.active)
+
+    def summary(self) -> str:
+        """One line such as ``3 errors, 1 warning in 2 manifests (41 assets)``."""
+        counts = self.counts()
+        parts = [
+            _plural(counts[severity], str(severity))
+            for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+            if counts[severity]
+        ]
+        if self.waived:
+            parts.append(f"{len(self.waived)} waived")
+        head = ", ".join(parts) if parts else "no problems"
+        return f"{head} in {_plural(self.manifests, 'manifest')} ({_plural(self.assets, 'asset')})"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

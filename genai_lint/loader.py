@@ -1,0 +1,421 @@
+"""The one place YAML is read: data plus the node tree that knows every position.
+
+libyaml (through PyYAML's C parser) scans, parses and composes the node tree; the data is then
+built from the nodes by a small constructor of our own, so that
+
+* scalars are typed by the YAML 1.2 core schema (``yes``/``on`` stay text, and unquoted dates
+  stay their ISO text instead of becoming ``date`` objects);
+* a duplicate key is recorded (M003) and the first value kept, never last-one-wins;
+* aliases are shared, and a document whose aliases expand past a bound is rejected (M001);
+* tags that would build objects (``!!python/object``...) are rejected, never constructed;
+* positions stay outside the data: :meth:`Document.span` walks the kept node tree on demand.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from genai_lint.findings import Span
+
+MAX_MANIFEST_BYTES = 128 * 1024 * 1024
+"""Larger manifests are refused: a YAML load needs about 40 bytes of memory per byte of text."""
+
+MIN_ALIAS_BUDGET = 100_000
+"""Nodes that alias expansion may add beyond twice the document's own node count."""
+
+YAML_TAG = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = (YAML_TAG + t for t in ("str", "int", "float", "bool", "null"))
+SEQ, MAP, MERGE, TIMESTAMP = YAML_TAG + "seq", YAML_TAG + "map", YAML_TAG + "merge", YAML_TAG + "timestamp"
+
+_NULL_RE = re.compile(r"~|null|Null|NULL")
+_BOOL_RE = re.compile(r"true|True|TRUE|false|False|FALSE")
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_MAYBE_TYPED = frozenset("~nNtTfF0123456789+-.")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+class LoadError(Exception):
+    """The file cannot be turned into data (M001). ``span`` is where the problem is."""
+
+    def __init__(self, message: str, span: Span):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    """A mapping key written twice; the first value is kept."""
+
+    key: str
+    path: tuple
+    first: Span
+    second: Span
+
+
+@dataclass
+class Document:
+    """A loaded manifest: plain data, and the node tree for positions."""
+
+    path: Path
+    data: Any
+    root: Any
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+
+    def node(self, path: tuple) -> tuple[Any, Any, int]:
+        """The deepest (key node, value node) reachable along ``path``, and how many steps it took."""
+        key_node, node = None, self.root
+        for depth, step in enumerate(path):
+            child = _child(node, step)
+            if child is None:
+                return key_node, node, depth
+            key_node, node = child
+        return key_node, node, len(path)
+
+    def span(self, path: tuple, key: bool = False) -> Span:
+        """Where ``path`` is written. ``key=True`` points at the mapping key rather than its value.
+
+        A path that does not exist points at the nearest existing ancestor: its key if it has
+        one, else the first key of the mapping (a missing field is reported at its entry).
+        """
+        key_node, node, reached = self.node(path)
+        if node is None:
+            return Span(1, 1, 1, 1)
+        if reached == len(path) and key and key_node is not None:
+            return node_span(key_node)
+        if reached < len(path) and _is_mapping(node) and node.value:
+            return node_span(node.value[0][0])
+        if _is_mapping(node) or _is_sequence(node):
+            if key_node is not None:
+                return node_span(key_node)
+            return _first_line(node)
+        return node_span(node)
+
+    def raw(self, path: tuple) -> str | None:
+        """The source text of the scalar at ``path``, as written (before typing)."""
+        _, node, reached = self.node(path)
+        if reached == len(path) and node is not None and _is_scalar(node):
+            return node.value
+        return None
+
+
+def node_span(node: Any) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _first_line(node: Any) -> Span:
+    start = node.start_mark
+    return Span(start.line + 1, start.column + 1, start.line + 1, start.column + 2)
+
+
+def _is_mapping(node: Any) -> bool:
+    return node.tag == MAP or node.id == "mapping"
+
+
+def _is_sequence(node: Any) -> bool:
+    return node.id == "sequence"
+
+
+def _is_scalar(node: Any) -> bool:
+    return node.id == "scalar"
+
+
+def _child(node: Any, step: Any) -> tuple[Any, Any] | None:
+    if node.id == "mapping":
+        for key_node, value_node in _pairs(node):
+            if key_node.value == step:
+                return key_node, value_node
+        return None
+    if node.id == "sequence" and isinstance(step, int) and 0 <= step < len(node.value):
+        return None, node.value[step]
+    return None
+
+
+def _pairs(node: Any):
+    """Key/value node pairs of a mapping, own keys first, then those merged in with ``<<``."""
+    merged = []
+    for key_node, value_node in node.value:
+        if key_node.tag == MERGE:
+            sources = value_node.value if value_node.id == "sequence" else [value_node]
+            merged.extend(source for source in sources if source.id == "mapping")
+        else:
+            yield key_node, value_node
+    for source in merged:
+        yield from _pairs(source)
+
+
+def read_manifest_text(path: Path) -> str:
+    """Read and decode a manifest, refusing what is not a sane text file."""
+    try:
+        with open(path, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise LoadError("not a regular file", Span(1, 1, 1, 1))
+            if info.st_size > MAX_MANIFEST_BYTES:
+                raise LoadError(
+                    f"manifest is {info.st_size / 2**20:.0f} MiB, over the "
+                    f"{MAX_MANIFEST_BYTES // 2**20} MiB limit; split it into several manifests",
+                    Span(1, 1, 1, 1),
+                )
+            raw = stream.read(MAX_MANIFEST_BYTES + 1)
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror or exc}", Span(1, 1, 1, 1)) from None
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (or UTF-16/32 with a byte-order mark) to text; a bad byte is an M001 at its place."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            encoding = name
+            break
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode(encoding, "replace")) + 1
+        raise LoadError(
+            f"not valid {encoding.upper()} text: byte 0x{raw[exc.start]:02x} cannot be decoded",
+            Span(line, column, line, column + 1),
+        ) from None
+    if "\x00" in text:
+        index = text.index("\x00")
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        raise LoadError("binary file: contains a NUL character", Span(line, column, line, column + 1))
+    return text.lstrip("\ufeff")
+
+
+_CONFLICT_RE = re.compile(r"^(<<<<<<<|>>>>>>>) ?", re.MULTILINE)
+
+
+def load(path: Path, text: str | None = None) -> Document:
+    """Load one YAML document with positions. Raises :class:`LoadError` for M001 problems."""
+    if text is None:
+        text = read_manifest_text(path)
+    conflict = _CONFLICT_RE.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise LoadError("unresolved merge conflict marker; finish the merge first", Span(line, 1, line, 8))
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    root = _compose(text)
+    document = Document(path=path, data=None, root=root)
+    if root is not None:
+        document.data = _Constructor(document).build(root)
+    return document
+
+
+def _compose(text: str) -> Any:
+    import yaml
+
+    try:
+        parser = _c_parser_class()(text) if yaml.__with_libyaml__ else _PureParser(text)
+        return parser.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(1, 1, 1, 1)
+        raise LoadError(f"invalid YAML: {message}", span) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(f"invalid YAML: {exc}", Span(1, 1, 1, 1)) from None
+    except RecursionError:
+        raise LoadError("invalid YAML: nested too deeply", Span(1, 1, 1, 1)) from None
+
+
+def resolve_plain(value: str) -> str:
+    """The YAML 1.2 core-schema tag of a plain scalar (timestamps are left as text)."""
+    if not value:
+        return NULL
+    if value[0] not in _MAYBE_TYPED:
+        return MERGE if value == "<<" else STR
+    if _NULL_RE.fullmatch(value):
+        return NULL
+    if _BOOL_RE.fullmatch(value):
+        return BOOL
+    if _INT_RE.fullmatch(value):
+        return INT
+    if _FLOAT_RE.fullmatch(value):
+        return FLOAT
+    return STR
+
+
+class _ResolverMixin:
+    """What the composer asks of a resolver: a tag per node, by the YAML 1.2 core schema."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind.id == "scalar":
+            return resolve_plain(value) if implicit[0] else STR
+        return SEQ if kind.id == "sequence" else MAP
+
+    def descend_resolver(self, *args: Any) -> None:
+        pass
+
+    def ascend_resolver(self, *args: Any) -> None:
+        pass
+
+
+_C_PARSER: type | None = None
+
+
+def _c_parser_class() -> type:
+    global _C_PARSER
+    if _C_PARSER is None:
+        from yaml._yaml import CParser
+
+        _C_PARSER = type("_CParser", (_ResolverMixin, CParser), {})
+    return _C_PARSER
+
+
+def _PureParser(text: str) -> Any:
+    """Pure-Python fallback where PyYAML was built without libyaml."""
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class Pure(Reader, Scanner, Parser, Composer, _ResolverMixin):
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+    return Pure(text)
+
+
+class _Constructor:
+    """Builds plain dicts, lists and scalars from nodes, sharing aliased nodes."""
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.built: dict[int, Any] = {}
+        self.weight: dict[int, int] = {}
+        self.own_nodes = 0
+
+    def build(self, root: Any) -> Any:
+        data = self._build(root, ())
+        expanded = self._weight(root)
+        budget = 2 * self.own_nodes + MIN_ALIAS_BUDGET
+        if expanded > budget:
+            raise LoadError(
+                f"aliases expand the document to {expanded:,} nodes or more (limit {budget:,}); "
+                "this looks like an alias bomb",
+                Span(1, 1, 1, 1),
+            )
+        return data
+
+    def _weight(self, node: Any) -> int:
+        """Nodes the document has once aliases are expanded; stops counting past a bound."""
+        key = id(node)
+        known = self.weight.get(key)
+        if known is not None:
+            return known
+        total = 1
+        if node.id == "mapping":
+            for key_node, value_node in node.value:
+                total += 1 + self._weight(value_node)
+        elif node.id == "sequence":
+            for item in node.value:
+                total += self._weight(item)
+        total = min(total, 1 << 62)
+        self.weight[key] = total
+        return total
+
+    def _build(self, node: Any, path: tuple) -> Any:
+        key = id(node)
+        if key in self.built:
+            return self.built[key]
+        self.own_nodes += 1
+        if node.id == "scalar":
+            value = self._scalar(node)
+        elif node.id == "sequence":
+            self._check_tag(node, SEQ)
+            value = []
+            self.built[key] = value
+            value.extend(self._build(item, path + (index,)) for index, item in enumerate(node.value))
+        else:
+            self._check_tag(node, MAP)
+            value = {}
+            self.built[key] = value
+            self._fill_mapping(value, node, path)
+        self.built[key] = value
+        return value
+
+    def _fill_mapping(self, value: dict, node: Any, path: tuple) -> None:
+        first_seen: dict[str, Any] = {}
+        merges = []
+        for key_node, value_node in node.value:
+            if key_node.id != "scalar":
+                raise LoadError("a mapping key must be plain text, not a list or mapping", node_span(key_node))
+            name = key_node.value
+            if key_node.tag == MERGE:
+                merges.append(value_node)
+                continue
+            if name in first_seen:
+                self.document.duplicates.append(
+                    DuplicateKey(name, path, node_span(first_seen[name]), node_span(key_node))
+                )
+                continue
+            first_seen[name] = key_node
+            value[name] = self._build(value_node, path + (name,))
+        for merge in merges:
+            sources = merge.value if merge.id == "sequence" else [merge]
+            for source in sources:
+                if source.id != "mapping":
+                    raise LoadError("a merge key '<<' must name a mapping or a list of mappings", node_span(source))
+                merged = self._build(source, path)
+                for name, item in merged.items():
+                    value.setdefault(name, item)
+
+    def _check_tag(self, node: Any, expected: str) -> None:
+        if node.tag not in (expected, "!"):
+            raise LoadError(f"unsupported YAML tag {_short_tag(node.tag)}", node_span(node))
+
+    def _scalar(self, node: Any) -> Any:
+        tag, text = node.tag, node.value
+        if tag in (STR, TIMESTAMP, "!"):
+            return text
+        try:
+            if tag == NULL:
+                if text in ("", "~") or _NULL_RE.fullmatch(text):
+                    return None
+            elif tag == BOOL:
+                if _BOOL_RE.fullmatch(text):
+                    return text.lower() == "true"
+            elif tag == INT:
+                if _INT_RE.fullmatch(text):
+                    return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+            elif tag == FLOAT:
+                return _float(text)
+            else:
+                raise LoadError(f"unsupported YAML tag {_short_tag(tag)}", node_span(node))
+        except ValueError:
+            pass
+        raise LoadError(f"{text!r} is not a valid {_short_tag(tag)}", node_span(node))
+
+
+def _float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(YAML_TAG):] if tag.startswith(YAML_TAG) else tag

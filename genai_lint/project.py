@@ -1,0 +1,214 @@
+"""Project root, manifest discovery, and the loaded model of one production.
+
+Discovery works out which manifests to load: every manifest under the project root (the
+cross-file rules need the siblings), and which of them were *asked for* (findings are reported
+for those). A changed file that is not a manifest asks for the manifests that point at it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from genai_lint.config import CONFIG_NAMES, DEFAULT_EXCLUDE, ConfigError, Settings, find_config
+from genai_lint.loader import Document, LoadError, load
+from genai_lint.schema import SchemaError
+
+REGISTERS = ("tools", "approvals", "assets")
+
+
+@dataclass
+class Manifest:
+    """One manifest file: where it is, what it holds, and what went wrong loading it."""
+
+    path: Path
+    rel: str
+    requested: bool = True
+    document: Document | None = None
+    error: LoadError | None = None
+    schema_errors: list[SchemaError] = field(default_factory=list)
+
+    @property
+    def data(self) -> dict:
+        data = self.document.data if self.document else None
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def production_id(self) -> str | None:
+        production = self.data.get("production")
+        value = production.get("id") if isinstance(production, dict) else None
+        return value if isinstance(value, str) else None
+
+
+@dataclass
+class Entry:
+    """An asset, tool or approval entry of a manifest."""
+
+    kind: str
+    manifest: Manifest
+    index: int
+    data: dict
+    broken: frozenset[str] = frozenset()
+
+    @property
+    def id(self) -> str | None:
+        value = self.data.get("id")
+        return value if isinstance(value, str) and "id" not in self.broken else None
+
+    @property
+    def path(self) -> tuple:
+        return (self.kind + "s", self.index)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The field's value, or ``default`` when it is missing or broke the schema (M002 said so)."""
+        if name in self.broken:
+            return default
+        return self.data.get(name, default)
+
+    def is_broken(self, *names: str) -> bool:
+        return any(name in self.broken for name in names)
+
+    def label(self) -> str:
+        return self.id or f"{self.kind} #{self.index + 1}"
+
+
+@dataclass
+class Project:
+    """All manifests of one production, with the registers across them."""
+
+    root: Path
+    settings: Settings
+    manifests: list[Manifest]
+    assets: list[Entry] = field(default_factory=list)
+    tools: dict[str, Entry] = field(default_factory=dict)
+    approvals: dict[str, Entry] = field(default_factory=dict)
+
+    def build_registers(self) -> None:
+        """Collect entries from every loaded manifest (the first of a duplicated id wins)."""
+        for manifest in self.manifests:
+            broken = _broken_fields(manifest.schema_errors)
+            for register in REGISTERS:
+                items = manifest.data.get(register)
+                if not isinstance(items, list):
+                    continue
+                for index, item in enumerate(items):
+                    if not isinstance(item, dict):
+                        continue
+                    entry = Entry(register[:-1], manifest, index, item, broken.get((register, index), frozenset()))
+                    if register == "assets":
+                        self.assets.append(entry)
+                    elif entry.id is not None:
+                        getattr(self, register).setdefault(entry.id, entry)
+
+
+def _broken_fields(errors: list[SchemaError]) -> dict[tuple, frozenset[str]]:
+    fields: dict[tuple, set[str]] = {}
+    for error in errors:
+        if len(error.path) >= 2 and error.field:
+            fields.setdefault(error.path[:2], set()).add(error.field)
+    return {key: frozenset(value) for key, value in fields.items()}
+
+
+def find_root(start: Path) -> tuple[Path, Path | None]:
+    """The project root for ``start`` and the config file there, per SPEC section 2."""
+    config = find_config(start)
+    if config is not None:
+        return config.parent, config
+    top = _git_toplevel(start)
+    return (top if top is not None else Path.cwd().resolve()), None
+
+
+def _git_toplevel(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def is_manifest_name(name: str, settings: Settings) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in settings.manifests if "/" not in pattern)
+
+
+def discover(root: Path, settings: Settings, under: Path | None = None) -> list[Path]:
+    """Every manifest below ``under`` (default: the root), skipping excluded and nested-project folders."""
+    start = under or root
+    found: list[Path] = []
+    skip = set(DEFAULT_EXCLUDE)
+    stack = [start]
+    while stack:
+        directory = stack.pop()
+        try:
+            with os.scandir(directory) as entries:
+                listing = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in listing:
+            rel = relative(Path(entry.path), root)
+            if _excluded(rel, entry.name, settings):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name in skip or _is_virtualenv(entry.path) or _is_other_project(entry.path):
+                        continue
+                    stack.append(Path(entry.path))
+                elif entry.is_file() and _is_manifest(rel, entry.name, settings):
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    return sorted(found)
+
+
+def _excluded(rel: str, name: str, settings: Settings) -> bool:
+    return any(fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern) or rel.startswith(pattern.rstrip("/") + "/")
+               for pattern in settings.exclude)
+
+
+def _is_manifest(rel: str, name: str, settings: Settings) -> bool:
+    return any(fnmatch.fnmatch(rel if "/" in pattern else name, pattern) for pattern in settings.manifests)
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def _is_other_project(path: str) -> bool:
+    return any(os.path.isfile(os.path.join(path, name)) for name in CONFIG_NAMES)
+
+
+def load_manifests(project: Project) -> None:
+    """Load every manifest (M001 on failure) and validate it against the schema."""
+    from genai_lint import schema
+
+    for manifest in project.manifests:
+        try:
+            manifest.document = load(manifest.path)
+        except LoadError as exc:
+            manifest.error = exc
+            continue
+        manifest.schema_errors = schema.validate(manifest.document.data)
+    project.build_registers()
+
+
+def changed_file_manifests(project: Project, changed: list[Path]) -> set[Path]:
+    """Manifests whose assets point at one of ``changed`` (a media file edited in a commit)."""
+    wanted = {path.resolve() for path in changed}
+    hits: set[Path] = set()
+    for asset in project.assets:
+        target = asset.get("path")
+        if isinstance(target, str) and (asset.manifest.path.parent / target).resolve() in wanted:
+            hits.add(asset.manifest.path)
+    return hits
+
+
+class NoManifests(ConfigError):
+    """Nothing to check where the user pointed."""

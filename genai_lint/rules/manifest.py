@@ -1,0 +1,405 @@
+"""M0xx: the manifest itself: YAML, schema, ids, references, files and hashes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterator
+
+from genai_lint.context import Context
+from genai_lint.findings import Finding
+from genai_lint.hashing import sha256_file
+from genai_lint.project import Entry, Manifest
+from genai_lint.rules import rule
+
+
+@rule("M001", "invalid-yaml", "error", "The file does not parse, or expands past the alias/size limits.", "manifest")
+def invalid_yaml(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That the manifest is readable YAML text: valid UTF-8 (or UTF-16/32 with a byte-order mark),
+    no NUL bytes or merge-conflict markers, one document, only plain YAML tags, under the size
+    limit (128 MiB), and no aliases that blow the document up (an "alias bomb").
+
+    ## Why
+    A manifest nobody can read records nothing. genai-lint never guesses at a broken file, never
+    constructs objects from YAML tags, and never walks a document built to exhaust memory.
+
+    ## Example
+    ```yaml
+    assets:
+      - id: A-0001
+        content: [key-visual, main-character   # the flow list is never closed
+    ```
+
+    ## Fix
+    Correct the YAML at the position given (the parser's own position). Resolve merge conflicts,
+    save the file as UTF-8, and split very large manifests into several.
+    """
+    if manifest.error is not None:
+        yield ctx.finding("M001", manifest, message=manifest.error.message, span=manifest.error.span,
+                          fix="correct the YAML at this position")
+
+
+@rule("M002", "schema-violation", "error", "The manifest breaks the JSON Schema (one finding per violation).", "manifest")
+def schema_violation(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    The manifest against the format v1 JSON Schema (`genai-lint schema` prints it): required
+    fields, allowed values, dates, hashes, ids and unknown keys. Each violation is one finding at
+    the most specific key or value; policy rules skip the field involved rather than guess.
+
+    ## Why
+    The guideline rules can only be judged on a complete, well-typed record. An unquoted version
+    such as `1.10` silently becomes the number 1.1; a typo such as `disclosed_0n` hides a field.
+
+    ## Example
+    ```yaml
+    assets:
+      - id: A-0003
+        media: hologram        # not one of image, video, audio, voice, music, text, 3d, other
+        created: 2026-02-30    # not a real date
+    ```
+
+    ## Fix
+    Use the values the message lists, quote versions and dates, and remove or rename unknown
+    fields (extension fields may start with `x-`).
+    """
+    data = manifest.data
+    for error in manifest.schema_errors:
+        entry_id = None
+        if len(error.path) >= 2 and error.path[0] in ("assets", "tools", "approvals"):
+            entry = data[error.path[0]][error.path[1]] if isinstance(data.get(error.path[0]), list) else None
+            entry_id = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
+        finding = ctx.finding("M002", manifest, error.path, error.message, key=error.key,
+                              fix=_schema_fix(manifest, error.path, error.message))
+        yield finding if entry_id is None else _with_entry(finding, entry_id)
+
+
+def _schema_fix(manifest: Manifest, path: tuple, message: str) -> str:
+    raw = manifest.document.raw(path) if manifest.document else None
+    if raw is not None and "must be text" in message:
+        return f'quote the value: "{raw}"'
+    return "see `genai-lint schema` for the allowed structure"
+
+
+def _with_entry(finding: Finding, entry_id: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, entry_id=entry_id)
+
+
+@rule("M003", "duplicate-key", "error", "A mapping repeats a key.", "manifest")
+def duplicate_key(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That no mapping writes the same key twice. The first value is kept and the second reported,
+    with both lines named.
+
+    ## Why
+    Most YAML loaders keep the last value silently: a second `trains_on_inputs: false` would hide
+    the first `true`, and a tool that trains on production data would pass review.
+
+    ## Example
+    ```yaml
+    data_handling:
+      trains_on_inputs: true
+      trains_on_outputs: false
+      trains_on_inputs: false   # M003: already set on line 2
+    ```
+
+    ## Fix
+    Keep one of the two keys, with the value that is true.
+    """
+    if manifest.document is None:
+        return
+    for duplicate in manifest.document.duplicates:
+        yield ctx.finding("M003", manifest, duplicate.path,
+                          f"duplicate key '{duplicate.key}': already set on line {duplicate.first.line} "
+                          f"(line {duplicate.first.line} is kept, line {duplicate.second.line} is ignored)",
+                          span=duplicate.second, fix="remove one of the two keys")
+
+
+@rule("M004", "duplicate-id", "error", "An asset, tool or approval id repeats across the project root.", "project")
+def duplicate_id(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That every asset, tool and approval id is used once across all manifests under the project
+    root. The second occurrence (in path order) is reported.
+
+    ## Why
+    References resolve by id across departments; two entries with one id make approvals,
+    waivers and the audit trail ambiguous.
+
+    ## Example
+    ```yaml
+    # art/genai-manifest.yaml          # sound/genai-manifest.yaml
+    assets:                            assets:
+      - id: A-0001                       - id: A-0001    # M004
+    ```
+
+    ## Fix
+    Give the second entry a fresh id (`genai-lint add` picks the next free one).
+    """
+    for kind in ("tools", "approvals", "assets"):
+        first: dict[str, Entry] = {}
+        for entry in _entries(ctx, kind):
+            entry_id = entry.id
+            if entry_id is None:
+                continue
+            if entry_id in first:
+                where = first[entry_id]
+                yield ctx.finding("M004", entry, ("id",),
+                                  f"{kind[:-1]} id '{entry_id}' is already used in {where.manifest.rel}"
+                                  f" (line {where.manifest.document.span(where.path + ('id',)).line})",
+                                  fix=f"give this {kind[:-1]} a unique id")
+            else:
+                first[entry_id] = entry
+
+
+def _entries(ctx: Context, kind: str) -> list[Entry]:
+    if kind == "assets":
+        return ctx.project.assets
+    entries = []
+    for manifest in ctx.project.manifests:
+        items = manifest.data.get(kind)
+        if isinstance(items, list):
+            broken = {}
+            for error in manifest.schema_errors:
+                if len(error.path) >= 2 and error.path[0] == kind and error.field:
+                    broken.setdefault(error.path[1], set()).add(error.field)
+            entries.extend(Entry(kind[:-1], manifest, index, item, frozenset(broken.get(index, ())))
+                           for index, item in enumerate(items) if isinstance(item, dict))
+    return entries
+
+
+@rule("M005", "unknown-tool", "error", "An asset names a tool id not in any register.")
+def unknown_tool(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That every tool an asset names is in a `tools:` register of some manifest under the root.
+
+    ## Why
+    The data-handling rules (G2xx, G3xx) judge the tool's contract terms; an unregistered tool
+    has none on record, so nothing about it can be cleared.
+
+    ## Example
+    ```yaml
+    assets:
+      - id: A-0007
+        tool: midjourney-v7    # M005: no tool with this id
+    ```
+
+    ## Fix
+    Register the tool (with its environment and data handling) or correct the id.
+    """
+    for path, tool_id in ctx.tool_refs(asset):
+        if tool_id not in ctx.project.tools:
+            yield ctx.finding("M005", asset, path, f"tool '{tool_id}' is not in any tools register",
+                              fix="add the tool to a tools: register or correct the id")
+
+
+@rule("M006", "unknown-approval", "error", "An asset names an approval id not in any register.")
+def unknown_approval(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That every approval an asset lists is in an `approvals:` register under the root.
+
+    ## Why
+    An approval is only as good as its written record: who granted it, when, and the ticket or
+    email that proves it.
+
+    ## Example
+    ```yaml
+    approvals: [APR-099]    # M006: no approval with this id
+    ```
+
+    ## Fix
+    Record the approval in the register (granted_by, granted_on, reference) or correct the id.
+    """
+    listed = asset.get("approvals")
+    if not isinstance(listed, list):
+        return
+    for index, approval_id in enumerate(listed):
+        if isinstance(approval_id, str) and approval_id not in ctx.project.approvals:
+            yield ctx.finding("M006", asset, ("approvals", index), f"approval '{approval_id}' is not in any approvals register",
+                              fix="record the approval in an approvals: register or correct the id")
+
+
+@rule("M007", "missing-file", "error", "An asset's path does not exist.")
+def missing_file(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That the asset's `path` names a readable regular file (skipped with `--no-files`).
+
+    ## Why
+    A record that points at nothing cannot be checked against what is delivered, and usually
+    means a file was renamed or moved without its manifest entry.
+
+    ## Example
+    ```yaml
+    path: art/concepts/castle_v4.png    # M007: no such file
+    ```
+
+    ## Fix
+    Correct the path (relative to the manifest's folder), or restore the file.
+    """
+    if not ctx.settings.check_files:
+        return
+    located = ctx.asset_file(asset)
+    if located is None or located.state in ("ok", "outside"):
+        return
+    message = {"missing": "file does not exist"}.get(located.state, f"path {located.detail}")
+    yield ctx.finding("M007", asset, ("path",), f"{asset.get('path')}: {message}",
+                      fix="correct the path (relative to this manifest's folder) or restore the file")
+
+
+@rule("M008", "hash-mismatch", "error", "The file's sha256 differs from the declared one.")
+def hash_mismatch(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That the file's SHA-256 equals the `sha256` declared for it (skipped with `--no-files`).
+
+    ## Why
+    The hash ties the record to the exact bytes that were approved; the delivery gate matches
+    delivered files to assets by it. A changed file needs a fresh look.
+
+    ## Example
+    ```yaml
+    path: art/concepts/castle_v3.png
+    sha256: "9f2c..."    # M008: the file on disk hashes differently
+    ```
+
+    ## Fix
+    If the new file is the one meant, run `genai-lint hash` to refresh the value (and re-check
+    its approvals); otherwise restore the approved file.
+    """
+    declared = asset.get("sha256")
+    if not ctx.settings.check_files or not isinstance(declared, str):
+        return
+    located = ctx.asset_file(asset)
+    if located is None or located.state != "ok":
+        return
+    try:
+        actual = sha256_file(located.path)
+    except OSError as exc:
+        yield ctx.finding("M007", asset, ("path",), f"{asset.get('path')}: cannot be read ({exc.strerror})")
+        return
+    if actual != declared.lower():
+        yield ctx.finding("M008", asset, ("sha256",), f"sha256 of {asset.get('path')} is {actual}, not the declared value",
+                          fix="run `genai-lint hash` if the new file is the approved one")
+
+
+@rule("M009", "path-outside-root", "error", "The path is absolute, or escapes the root ('..', or a symlink).")
+def path_outside_root(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That the asset's `path` is relative and stays inside the project root, also after following
+    symlinks.
+
+    ## Why
+    A production's records must describe the production's own files. Paths that leave the root
+    break on every other machine and can make the tool read files it has no business reading.
+
+    ## Example
+    ```yaml
+    path: ../../shared/library/castle.png    # M009
+    ```
+
+    ## Fix
+    Move or copy the file into the production and use a path relative to the manifest.
+    """
+    located = ctx.asset_file(asset)
+    if located is not None and located.state == "outside":
+        yield ctx.finding("M009", asset, ("path",), f"path '{asset.get('path')}' {located.detail}",
+                          fix="use a path relative to the manifest, inside the project root")
+
+
+@rule("M010", "unused-entry", "info", "A tool or approval is never referenced.", "project")
+def unused_entry(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That every registered tool and approval is named by at least one asset.
+
+    ## Why
+    A stale register misleads reviewers about what the production actually used and cleared.
+
+    ## Example
+    ```yaml
+    tools:
+      - id: old-upscaler    # M010: no asset uses it
+    ```
+
+    ## Fix
+    Remove the entry, or reference it from the assets it covers.
+    """
+    used_tools, used_approvals = set(), set()
+    for asset in ctx.project.assets:
+        used_tools.update(tool_id for _, tool_id in ctx.tool_refs(asset))
+        listed = asset.get("approvals")
+        if isinstance(listed, list):
+            used_approvals.update(item for item in listed if isinstance(item, str))
+    for kind, used in (("tools", used_tools), ("approvals", used_approvals)):
+        for entry_id, entry in getattr(ctx.project, kind).items():
+            if entry_id not in used:
+                yield ctx.finding("M010", entry, ("id",), f"{kind[:-1]} '{entry_id}' is not used by any asset",
+                                  fix=f"remove the {kind[:-1]} or reference it from an asset")
+
+
+@rule("M011", "production-mismatch", "error", "Manifests under one root disagree on production.id.", "project")
+def production_mismatch(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That every manifest under the project root names the same `production.id`. The id most
+    manifests use (the first in path order on a tie) is taken as right; the others are reported.
+
+    ## Why
+    All manifests under one root form one production: ids and approvals resolve across them.
+    A manifest of another production mixed in would borrow approvals it was never granted.
+
+    ## Example
+    ```yaml
+    production:
+      id: aurora-s01    # M011: the other manifests say aurora-s02
+    ```
+
+    ## Fix
+    Correct the id, or give the other production its own project root (`.genai-lint.yaml`).
+    """
+    ids = [(manifest, manifest.production_id) for manifest in ctx.project.manifests if manifest.production_id]
+    if not ids:
+        return
+    counts = Counter(production for _, production in ids)
+    best = max(counts.values())
+    majority = next(production for _, production in ids if counts[production] == best)
+    for manifest, production in ids:
+        if production != majority:
+            yield ctx.finding("M011", manifest, ("production", "id"),
+                              f"production id '{production}' differs from '{majority}' used by the other manifests",
+                              fix=f"use production id '{majority}', or give this production its own project root")
+
+
+@rule("M012", "missing-hash", "warning", "The asset's file exists but no sha256 is declared.")
+def missing_hash(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That an asset whose file exists declares its `sha256` (skipped with `--no-files`).
+
+    ## Why
+    Without the hash nobody can tell whether the file on disk is the one that was reviewed, and
+    the delivery gate cannot recognise it in a delivery package.
+
+    ## Example
+    ```yaml
+    - id: A-0012
+      path: sound/temp/room_tone.wav    # M012: no sha256
+    ```
+
+    ## Fix
+    Run `genai-lint hash` to fill it in.
+    """
+    if not ctx.settings.check_files or "sha256" in asset.data:
+        return
+    located = ctx.asset_file(asset)
+    if located is not None and located.state == "ok":
+        yield ctx.finding("M012", asset, ("path",), f"{asset.get('path')} has no sha256",
+                          fix="run `genai-lint hash` to fill it in")

@@ -1,0 +1,50 @@
+"""G103's watch list: data, not code. The built-in default below is documented in the README
+and extended (or replaced, with ``defaults: false``) by ``watchlist:`` in the configuration."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from genai_lint.config import Watchlist
+
+DEFAULT_PATTERNS = (
+    r"\bin the (?:style|manner|vein) of\b",
+    r"\b(?:styled|inspired) (?:after|by)\b",
+    r"\bas painted by\b",
+    r"\btrending on artstation\b",
+)
+"""Phrasings that ask a model to imitate a named artist, work or person."""
+
+DEFAULT_TERMS = (
+    "Greg Rutkowski", "Studio Ghibli", "Hayao Miyazaki", "Pixar", "Disney", "Marvel", "DC Comics",
+    "Star Wars", "Harry Potter", "Pokemon", "Pokémon", "Wes Anderson", "Tim Burton", "Steve McCurry",
+    "Afghan Girl", "Banksy", "Beeple", "Annie Leibovitz", "Game of Thrones", "Lord of the Rings",
+)
+"""Names of artists, studios and franchises whose imitation needs clearance."""
+
+
+@dataclass(frozen=True)
+class Match:
+    needle: str
+    start: int
+    end: int
+
+
+class CompiledWatchlist:
+    """The watch list as regular expressions, compiled once per run."""
+
+    def __init__(self, watchlist: Watchlist):
+        terms = list(DEFAULT_TERMS if watchlist.defaults else ()) + list(watchlist.terms)
+        patterns = list(DEFAULT_PATTERNS if watchlist.defaults else ()) + list(watchlist.patterns)
+        self._expressions = [(term, re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)) for term in terms]
+        self._expressions += [(pattern, re.compile(pattern, re.IGNORECASE)) for pattern in patterns]
+
+    def first(self, text: str) -> Match | None:
+        """The earliest watch-list match in ``text``."""
+        best: Match | None = None
+        for needle, expression in self._expressions:
+            found = expression.search(text)
+            if found and (best is None or found.start() < best.start):
+                best = Match(needle, found.start(), found.end())
+        return best
