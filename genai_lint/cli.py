@@ -94,9 +94,9 @@ def emit(report: Report, format_name: str, color: bool, quiet: bool, statistics:
         return
     if quiet and format_name in ("text", "concise"):
         if report.findings:
-            click.echo(render("concise", report, color=color).rsplit("\n", 1)[0])
+            click.echo(render("concise", report, color=color).rsplit("\n", 1)[0], color=color)
         return
-    click.echo(render(format_name, report, color=color))
+    click.echo(render(format_name, report, color=color), color=color)
 
 
 def _statistics(report: Report) -> str:

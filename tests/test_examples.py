@@ -1,0 +1,47 @@
+"""The shipped examples: aurora is clean on any date; violations fires every code where its comments say."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import EXAMPLES, run_cli
+
+ALL_CODES = {"G001", *(f"M{n:03d}" for n in range(1, 13)), "G101", "G102", "G103", "G201", "G202", "G203", "G301",
+             "G302", "G401", "G501", "G502", *(f"A60{n}" for n in range(1, 8)), "X701"}
+EXPECT = re.compile(r"#\s*expect:\s*([A-Z][0-9]{3}(?:\s*,\s*[A-Z][0-9]{3})*)")
+
+
+@pytest.mark.parametrize("date", ["2026-06-01", "2026-11-25", "2030-01-01", "2045-12-31"])
+def test_aurora_is_clean_on_any_date(date):
+    result = run_cli("check", str(EXAMPLES / "aurora"), "--format", "json", "--date", date)
+    assert result.exit_code == 0, result.output
+    assert result.findings == []
+
+
+def test_aurora_text_summary():
+    result = run_cli("check", str(EXAMPLES / "aurora"))
+    assert result.exit_code == 0
+    assert re.search(r"no problems in \d+ manifests \(\d+ assets\)", result.output)
+
+
+def expected_findings() -> set[tuple[str, int, str]]:
+    root = EXAMPLES / "violations"
+    expected = set()
+    for manifest in root.rglob("genai-manifest.yaml"):
+        for number, line in enumerate(manifest.read_text().splitlines(), start=1):
+            match = EXPECT.search(line)
+            if match:
+                for code in match.group(1).split(","):
+                    expected.add((manifest.relative_to(root).as_posix(), number, code.strip()))
+    return expected
+
+
+def test_violations_fire_every_code_exactly_where_commented():
+    result = run_cli("check", str(EXAMPLES / "violations"), "--format", "json", "--date", "2026-06-01")
+    assert result.exit_code == 1
+    actual = {(f["path"], f["line"], f["code"]) for f in result.findings}
+    assert actual == expected_findings()
+    assert {f["code"] for f in result.findings} == ALL_CODES
+    assert all(f["line"] >= 1 and f["column"] >= 1 for f in result.findings)
