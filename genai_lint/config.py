@@ -2,21 +2,29 @@
 
 The file that configures a project is also what marks its root (SPEC section 2), so the
 walk that finds one finds the other.
+
+Every problem in a configuration file is a :class:`ConfigError` whose text starts with
+``file:line:col:`` and names the setting, so the command line can print it on one line.
+``genai_lint/schemas/config.schema.json`` describes the same keys for editors; a test keeps
+the two in step.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from genai_lint.findings import Severity
 
 CONFIG_NAMES = (".genai-lint.yaml", ".genai-lint.yml")
 DEFAULT_MANIFESTS = ("genai-manifest.yaml", "genai-manifest.yml")
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".genai-lint-cache")
+COMMAND_LINE = "command line"
 
 
 class ConfigError(Exception):
@@ -48,6 +56,8 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     date: dt.date = field(default_factory=dt.date.today)
     check_files: bool = True
+    cache: bool = True
+    quiet: bool = False
     config_file: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -58,6 +68,26 @@ class Settings:
 
 KEYS = ("select", "ignore", "extend-select", "severity", "per-path-ignores", "fail-on", "watchlist",
         "expiring-days", "manifests", "exclude")
+"""The settings a configuration file may hold, in their canonical spelling.
+
+Each may also be written with underscores (``expiring_days``, as SPEC section 5 does), but not both ways."""
+
+SEVERITIES = tuple(str(severity) for severity in sorted(Severity, reverse=True))
+WATCHLIST_KEYS = ("terms", "patterns", "defaults")
+
+Locate = Callable[..., "tuple[int, int] | None"]
+
+
+class _Invalid(Exception):
+    """A bad value; ``at`` is where, relative to the setting (a mapping key or list index)."""
+
+    def __init__(self, message: str, *at: Any, key: bool = False):
+        super().__init__(message)
+        self.at = at
+        self.key = key
+
+
+# -- finding and reading the file ------------------------------------------------------------------
 
 
 def find_config(start: Path) -> Path | None:
@@ -74,102 +104,297 @@ def find_config(start: Path) -> Path | None:
 
 
 def _pyproject_table(path: Path) -> dict | None:
+    """The ``[tool.genai-lint]`` table of a TOML file, or ``None`` when it has none."""
     import tomllib
 
     try:
         with open(path, "rb") as stream:
             data = tomllib.load(stream)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    table = data.get("tool", {}).get("genai-lint")
-    return table if isinstance(table, dict) else None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", str(exc))
+        where = f"{found.group(1)}:{found.group(2)}" if found else "1:1"
+        reason = str(exc)[: found.start()] if found else str(exc)
+        raise ConfigError(f"{path}:{where}: not valid TOML: {reason}") from None
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "genai-lint" not in tool:
+        return None
+    table = tool["genai-lint"]
+    if not isinstance(table, dict):
+        line, column = _toml_locator(path)(()) or (1, 1)
+        raise ConfigError(f"{path}:{line}:{column}: tool.genai-lint: expected a table of settings")
+    return table
+
+
+def _read(path: Path) -> tuple[dict, Locate]:
+    """The settings table of ``path`` and a function from a key path to its (line, column)."""
+    if path.suffix == ".toml":
+        table = _pyproject_table(path)
+        if table is None:
+            raise ConfigError(f"{path}:1:1: no [tool.genai-lint] table in this file")
+        return table, _toml_locator(path)
+    from genai_lint.loader import LoadError, load
+
+    try:
+        document = load(path)
+    except LoadError as exc:
+        raise ConfigError(f"{path}:{exc.span.line}:{exc.span.column}: {exc.message}") from None
+    if document.duplicates:
+        repeated = document.duplicates[0]
+        dotted = ".".join(str(step) for step in (*repeated.path, repeated.key))
+        raise ConfigError(f"{path}:{repeated.second.line}:{repeated.second.column}: {dotted}: "
+                          f"repeated key (first set on line {repeated.first.line}); keep one")
+    table = document.data if document.data is not None else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}:1:1: the configuration must be a mapping of settings")
+
+    def locate(keys: tuple, key: bool = False) -> tuple[int, int]:
+        span = document.span(keys, key=key)
+        return span.line, span.column
+
+    return table, locate
+
+
+_TOML_KEY = r"""(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)"""
+_TOML_HEADER = re.compile(rf"^\s*\[\[?\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]\]?")
+_TOML_ASSIGN = re.compile(rf"^(\s*)({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*=")
+
+
+def _toml_parts(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip("\"'") for part in re.findall(_TOML_KEY, dotted))
+
+
+def _toml_locator(path: Path) -> Callable[..., tuple[int, int] | None]:
+    """Find where a key of ``[tool.genai-lint]`` is written (tomllib keeps no positions).
+
+    A line scan that knows table headers and dotted keys; a key written inside an inline
+    table or array is reported at the line of the setting that holds it.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+
+    def locate(keys: tuple, key: bool = False) -> tuple[int, int] | None:
+        wanted = ("tool", "genai-lint", *(str(step) for step in keys if not isinstance(step, int)))
+        best: tuple[int, tuple[int, int]] | None = None
+        table: tuple[str, ...] = ()
+        for number, line in enumerate(lines, start=1):
+            header = _TOML_HEADER.match(line)
+            if header:
+                table = _toml_parts(header.group(1))
+                full, column = table, line.index("[") + 1
+            else:
+                assign = _TOML_ASSIGN.match(line)
+                if not assign:
+                    continue
+                full, column = table + _toml_parts(assign.group(2)), len(assign.group(1)) + 1
+            if full[: len(wanted)] == wanted:
+                return number, column
+            depth = len(full) if wanted[: len(full)] == full else 0
+            if depth >= 2 and (best is None or depth > best[0]):
+                best = (depth, (number, column))
+        return best[1] if best else None
+
+    return locate
+
+
+# -- applying the file -----------------------------------------------------------------------------
 
 
 def load_config(path: Path, settings: Settings) -> None:
-    """Apply the configuration file at ``path`` to ``settings``."""
-    if path.name == "pyproject.toml":
-        table = _pyproject_table(path) or {}
-        locate = lambda key: f"{path}: [tool.genai-lint] {key}"  # noqa: E731
-    else:
-        from genai_lint.loader import LoadError, load
+    """Apply the configuration file at ``path`` to ``settings``; any problem is a :class:`ConfigError`."""
+    table, locate = _read(path)
 
-        try:
-            document = load(path)
-        except LoadError as exc:
-            raise ConfigError(f"{path}:{exc.span.line}:{exc.span.column}: {exc.message}") from None
-        table = document.data if document.data is not None else {}
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}:1:1: the configuration must be a mapping of settings")
-
-        def locate(key: str) -> str:
-            span = document.span((key,), key=True)
-            return f"{path}:{span.line}:{span.column}: {key}"
+    def where(keys: tuple, key: bool = False) -> str:
+        line, column = locate(keys, key) or (1, 1)
+        return f"{path}:{line}:{column}"
 
     settings.config_file = path
+    spelled: dict[str, str] = {}
     for raw_key, value in table.items():
-        key = str(raw_key).replace("_", "-")
+        raw = str(raw_key)
+        key = raw.replace("_", "-")
         if key not in KEYS:
             close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known settings: {', '.join(KEYS)}"
-            raise ConfigError(f"{locate(str(raw_key))}: unknown setting{hint}")
+            raise ConfigError(f"{where((raw,), key=True)}: {raw}: unknown setting{hint}")
+        if key in spelled:
+            raise ConfigError(f"{where((raw,), key=True)}: {raw}: set twice (also as '{spelled[key]}'); keep one")
+        spelled[key] = raw
         try:
-            _apply(settings, key, value, str(path))
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{locate(str(raw_key))}: {exc}") from None
+            parsed = parse_setting(key, value)
+        except _Invalid as exc:
+            dotted = raw + "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in exc.at)
+            raise ConfigError(f"{where((raw, *exc.at), key=exc.key)}: {dotted}: {exc}") from None
+        line, _ = locate((raw,), True) or (None, None)
+        settings.set(key.replace("-", "_"), parsed, f"{path}:{line}" if line else str(path))
 
 
-def _codes(value: Any) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise TypeError("expected a list of rule codes or prefixes, e.g. [G2, M010]")
-    return [item.strip().upper() for item in value]
-
-
-def _apply(settings: Settings, key: str, value: Any, source: str) -> None:
-    attribute = key.replace("-", "_")
+def parse_setting(key: str, value: Any) -> Any:
+    """The typed value of setting ``key`` (canonical spelling), or :class:`_Invalid`."""
     if key in ("select", "ignore", "extend-select"):
-        parsed: Any = _codes(value)
-    elif key == "severity":
+        return _selectors(value)
+    if key == "severity":
         if not isinstance(value, dict):
-            raise TypeError("expected a mapping of rule code to error, warning or info")
-        parsed = {str(code).upper(): Severity.parse(str(level)) for code, level in value.items()}
-    elif key == "per-path-ignores":
+            raise _Invalid("expected a mapping of rule code (or prefix) to error, warning or info")
+        parsed = {}
+        for code, level in value.items():
+            parsed[_selector(code, str(code), key=True)] = _severity(level, code)
+        return parsed
+    if key == "per-path-ignores":
         if not isinstance(value, dict):
-            raise TypeError("expected a mapping of path glob to a list of rule codes")
-        parsed = {str(glob): _codes(codes) for glob, codes in value.items()}
-    elif key == "fail-on":
-        parsed = Severity.parse(str(value))
-    elif key == "expiring-days":
+            raise _Invalid("expected a mapping of path glob (relative to the project root) to rule codes")
+        return {_glob(glob, glob, key=True): _selectors(codes, glob) for glob, codes in value.items()}
+    if key == "fail-on":
+        return _severity(value)
+    if key == "expiring-days":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError("expected a whole number of days, 0 or more")
-        parsed = value
-    elif key in ("manifests", "exclude"):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise TypeError("expected a list of glob patterns")
-        parsed = list(value)
-    else:
-        parsed = _watchlist(value)
-    settings.set(attribute, parsed, source)
+            raise _Invalid(f"expected a whole number of days, 0 or more (got {value!r})")
+        return value
+    if key in ("manifests", "exclude"):
+        globs = [_glob(item, index) for index, item in enumerate(_listed(value, "path globs"))]
+        if key == "manifests" and not globs:
+            raise _Invalid("expected at least one manifest file name or glob")
+        return globs
+    if key == "watchlist":
+        return _watchlist(value)
+    raise _Invalid("unknown setting")
+
+
+def _listed(value: Any, what: str, *at: Any) -> list:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise _Invalid(f"expected a list of {what}", *at)
+    return value
+
+
+def _known_codes() -> list[str]:
+    from genai_lint.rules import all_rules
+
+    return list(all_rules())
+
+
+def _selector(value: Any, *at: Any, key: bool = False) -> str:
+    """A rule code, a prefix of codes (``G2``) or ``ALL``, upper-cased."""
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(f"expected a rule code or prefix such as G2 or M010 (got {value!r})", *at, key=key)
+    selector = value.strip().upper()
+    known = _known_codes()
+    if selector == "ALL" or any(code.startswith(selector) for code in known):
+        return selector
+    typo = selector[:1] + selector[1:].translate(str.maketrans("OIL", "011"))
+    close = [typo] if typo in known else difflib.get_close_matches(selector, known, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]}?" if close else "; `genai-lint rules` lists them"
+    raise _Invalid(f"unknown rule code or prefix {value!r}{hint}", *at, key=key)
+
+
+def _selectors(value: Any, *at: Any) -> list[str]:
+    items = _listed(value, "rule codes or prefixes, e.g. [G2, M010]", *at)
+    return [_selector(item, *at, index) for index, item in enumerate(items)]
+
+
+def _severity(value: Any, *at: Any) -> Severity:
+    if value not in SEVERITIES:
+        raise _Invalid(f"unknown severity {value!r} (expected {', '.join(SEVERITIES)})", *at)
+    return Severity.parse(value)
+
+
+def _glob(value: Any, *at: Any, key: bool = False) -> str:
+    if not isinstance(value, str) or not value:
+        raise _Invalid(f"expected a path glob (got {value!r})", *at, key=key)
+    return value
 
 
 def _watchlist(value: Any) -> Watchlist:
     if not isinstance(value, dict):
-        raise TypeError("expected a mapping with 'terms', 'patterns' and optionally 'defaults: false'")
-    unknown = set(value) - {"terms", "patterns", "defaults"}
-    if unknown:
-        raise ValueError(f"unknown watchlist key '{sorted(unknown)[0]}' (expected terms, patterns, defaults)")
-    import re
+        raise _Invalid("expected a mapping with 'terms', 'patterns' and optionally 'defaults: false'")
+    for name in value:
+        if name not in WATCHLIST_KEYS:
+            close = difflib.get_close_matches(str(name), WATCHLIST_KEYS, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else f"expected {', '.join(WATCHLIST_KEYS)}"
+            raise _Invalid(f"unknown watchlist key; {hint}", name, key=True)
+    lists = {}
+    for name in ("terms", "patterns"):
+        items = value.get(name, [])
+        if not isinstance(items, list):
+            raise _Invalid("expected a list of text", name)
+        for index, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                raise _Invalid(f"expected non-empty text (got {item!r})", name, index)
+            if name == "patterns":
+                try:
+                    re.compile(item)
+                except re.error as exc:
+                    raise _Invalid(f"{item!r} is not a valid regular expression: {exc}", name, index) from None
+        lists[name] = list(items)
+    defaults = value.get("defaults", True)
+    if not isinstance(defaults, bool):
+        raise _Invalid(f"expected true or false (got {defaults!r})", "defaults")
+    return Watchlist(lists["terms"], lists["patterns"], defaults)
 
-    terms, patterns = value.get("terms", []), value.get("patterns", [])
-    for items in (terms, patterns):
-        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise TypeError("watchlist terms and patterns must be lists of text")
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"watchlist pattern {pattern!r} is not a valid regular expression: {exc}") from None
-    return Watchlist(list(terms), list(patterns), bool(value.get("defaults", True)))
+
+# -- the command line on top -----------------------------------------------------------------------
+
+FLAGS = {"select": "--select", "ignore": "--ignore", "extend_select": "--extend-select", "fail_on": "--fail-on",
+         "date": "--date", "check_files": "--no-files", "cache": "--no-cache", "quiet": "--quiet"}
+
+
+def command_line_selectors(values: list[str], flag: str) -> list[str]:
+    """Codes given to ``flag`` (comma-separated, repeatable), checked like the file's."""
+    try:
+        return [_selector(value) for value in values]
+    except _Invalid as exc:
+        raise ConfigError(f"{flag}: {exc}") from None
+
+
+def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> None:
+    """Put the command-line flags on top of the file, the way ruff does.
+
+    ``--select`` starts a fresh selection: the file's ``select``, ``extend-select`` and
+    ``ignore`` no longer apply. ``--ignore`` and ``--extend-select`` add to the file's lists
+    (an ignored code stays ignored). Every other flag replaces the file's value.
+    """
+    fresh = "select" in overrides
+    for attribute in ("select", "extend_select", "ignore"):
+        flag = FLAGS[attribute]
+        if fresh:
+            if attribute in overrides:
+                settings.set(attribute, list(overrides[attribute]), f"{COMMAND_LINE} ({flag})")
+            elif attribute in settings.sources:
+                settings.set(attribute, [], f"{COMMAND_LINE} (--select replaces the file's selection)")
+        elif attribute in overrides:
+            before = settings.sources.get(attribute)
+            source = f"{before} + {COMMAND_LINE} ({flag})" if before else f"{COMMAND_LINE} ({flag})"
+            settings.set(attribute, getattr(settings, attribute) + list(overrides[attribute]), source)
+    for attribute, value in overrides.items():
+        if attribute not in ("select", "extend_select", "ignore"):
+            settings.set(attribute, value, f"{COMMAND_LINE} ({FLAGS.get(attribute, attribute)})")
+
+
+def describe(settings: Settings, root: Path) -> str:
+    """The effective settings as a configuration file, each line saying where its value came from."""
+    watchlist = settings.watchlist
+    values: list[tuple[str, Any, str]] = [
+        ("select", settings.select, "select"),
+        ("extend-select", settings.extend_select, "extend_select"),
+        ("ignore", settings.ignore, "ignore"),
+        ("severity", {code: str(level) for code, level in settings.severity.items()}, "severity"),
+        ("per-path-ignores", settings.per_path_ignores, "per_path_ignores"),
+        ("fail-on", str(settings.fail_on), "fail_on"),
+        ("watchlist", {"terms": watchlist.terms, "patterns": watchlist.patterns, "defaults": watchlist.defaults},
+         "watchlist"),
+        ("expiring-days", settings.expiring_days, "expiring_days"),
+        ("manifests", settings.manifests, "manifests"),
+        ("exclude", settings.exclude, "exclude"),
+    ]
+    rows = [(f"{key}: {json.dumps(value, ensure_ascii=False)}", settings.sources.get(attribute, "default"))
+            for key, value, attribute in values]
+    rows += [(f"# date: {settings.date.isoformat()}", settings.sources.get("date", "default (today)")),
+             (f"# check-files: {json.dumps(settings.check_files)}", settings.sources.get("check_files", "default"))]
+    width = max(len(text) for text, _ in rows) + 2
+    config = settings.config_file if settings.config_file is not None else "none (defaults only)"
+    head = [f"# genai-lint: effective settings for project root {root}", f"# configuration file: {config}"]
+    return "\n".join(head + [f"{text:<{width}}# {source}" for text, source in rows])

@@ -52,6 +52,12 @@ assets:
 """
 
 
+@pytest.fixture(autouse=True)
+def _not_inside_github_actions(monkeypatch):
+    """``--format auto`` prints workflow commands under GitHub Actions; tests expect the plain default."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @dataclass
 class Result:
     exit_code: int
