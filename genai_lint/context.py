@@ -36,6 +36,7 @@ class Context:
         self.date: dt.date = project.settings.date
         self._registry = REGISTRY
         self._files: dict[int, AssetFile] = {}
+        self._hashes: dict[Path, str | OSError] | None = None
 
     # Reporting -----------------------------------------------------------------------------
 
@@ -51,6 +52,14 @@ class Context:
             span = manifest.document.span(full_path, key=key) if manifest.document else FILE_START
         return Finding(code=code, name=rule.name, severity=rule.severity, message=message, path=manifest.rel,
                        span=span, entry_id=entry_id, manifest=manifest.rel, fix=fix)
+
+    def file_finding(self, code: str, path: str, message: str, fix: str | None = None,
+                     entry: Entry | None = None) -> Finding:
+        """A finding about a file that is not a manifest (a delivered file), at its start."""
+        rule = self._registry[code]
+        return Finding(code=code, name=rule.name, severity=rule.severity, message=message, path=path,
+                       span=FILE_START, entry_id=entry.id if entry else None,
+                       manifest=entry.manifest.rel if entry else None, fix=fix)
 
     @cached_property
     def watchlist(self) -> CompiledWatchlist:
@@ -102,6 +111,21 @@ class Context:
         return expires is not None and expires < self.date
 
     # Files ---------------------------------------------------------------------------------
+
+    def file_hash(self, asset: Entry) -> str | OSError | None:
+        """SHA-256 of the asset's file; the first call hashes every requested asset's file at once."""
+        located = self.asset_file(asset)
+        if located is None or located.state != "ok":
+            return None
+        if self._hashes is None:
+            from genai_lint.hashing import HashCache, hash_files
+
+            wanted = [found.path for found in (self.asset_file(a) for a in self.project.assets
+                                               if a.manifest.requested and isinstance(a.get("sha256"), str))
+                      if found is not None and found.state == "ok"]
+            cache = HashCache(self.project.root) if self.settings.cache else None
+            self._hashes = hash_files(wanted, cache, quiet=self.settings.quiet)
+        return self._hashes.get(located.path)
 
     def asset_file(self, asset: Entry) -> AssetFile | None:
         """Where the asset's path leads, or ``None`` when it has no usable path."""

@@ -99,6 +99,17 @@ class Report:
     fail_on: Severity = Severity.ERROR
     command: str = "check"
     notes: list[str] = field(default_factory=list)
+    source_root: Path | None = None
+    """The folder code hosts resolve paths against (the git top level); ``root`` when unknown."""
+
+    def source_path(self, path: str) -> str:
+        """A root-relative finding path made relative to :attr:`source_root` (absolute paths stay)."""
+        if self.source_root is None or Path(path).is_absolute() or self.source_root == self.root:
+            return path
+        try:
+            return (self.root / path).relative_to(self.source_root).as_posix()
+        except ValueError:
+            return path
 
     @property
     def active(self) -> list[Finding]:

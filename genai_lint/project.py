@@ -121,6 +121,11 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
     return (top if top is not None else Path.cwd().resolve()), None
 
 
+def source_root(root: Path) -> Path:
+    """The folder code hosts resolve report paths against: the git top level above ``root``, else ``root``."""
+    return _git_toplevel(root) or root
+
+
 def _git_toplevel(start: Path) -> Path | None:
     for directory in (start, *start.parents):
         if (directory / ".git").exists():

@@ -27,7 +27,7 @@ def render(report: Report, color: bool = False) -> str:
             "check_name": finding.code,
             "fingerprint": fingerprint,
             "severity": SEVERITIES[finding.severity],
-            "location": {"path": finding.path, "lines": {"begin": max(1, finding.span.line)}},
+            "location": {"path": report.source_path(finding.path), "lines": {"begin": max(1, finding.span.line)}},
         }
         for finding, fingerprint in zip(findings, fingerprints(findings))
     ]

@@ -36,7 +36,7 @@ def sarif(report: Report) -> dict:
     rules = _rules(report, findings)
     index = {rule.code: i for i, rule in enumerate(rules)}
     results = [
-        _result(finding, index[finding.code], fp)
+        _result(finding, index[finding.code], fp, report.source_path(finding.path))
         for finding, fp in zip(findings, fingerprints(findings))
     ]
     invocation: dict = {"executionSuccessful": True}
@@ -55,7 +55,7 @@ def sarif(report: Report) -> dict:
             }
         },
         "invocations": [invocation],
-        "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(report.root)}},
+        "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(report.source_root or report.root)}},
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
@@ -87,10 +87,10 @@ def _rule(rule: RuleInfo) -> dict:
     }
 
 
-def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict:
+def _result(finding: Finding, rule_index: int, fingerprint: str, path: str) -> dict:
     line, column, end_line, end_column = bounds(finding)
-    artifact = {"uri": _uri(finding.path)}
-    if not _is_absolute(finding.path):
+    artifact = {"uri": _uri(path)}
+    if not _is_absolute(path):
         artifact["uriBaseId"] = SRCROOT
     result: dict = {
         "ruleId": finding.code,

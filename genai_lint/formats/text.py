@@ -7,6 +7,9 @@ import os
 from genai_lint.findings import Finding, Report, Severity
 from genai_lint.formats._common import display_path
 
+TEXT_SUFFIXES = (".yaml", ".yml", ".toml")
+"""Files whose findings get a source frame (a delivered media file gets none)."""
+
 COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
@@ -29,7 +32,8 @@ def render(report: Report, color: bool = False) -> str:
     sources = _Sources(report)
     for finding in report.findings:
         lines.append(headline(report, finding, color))
-        lines.extend(_frame(finding, sources.line(finding.path, finding.span.line), color))
+        if finding.path.endswith(TEXT_SUFFIXES):
+            lines.extend(_frame(finding, sources.line(finding.path, finding.span.line), color))
         if finding.fix:
             lines.append(f"   = {paint('fix', '32', color)}: {finding.fix}")
         lines.append("")

@@ -1,13 +1,16 @@
-"""G401: generated material stays temporary and out of final deliverables unless cleared."""
+"""G401 and D8xx: generated material stays temporary and out of final deliverables unless cleared."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from genai_lint.context import Context
 from genai_lint.findings import Finding
 from genai_lint.project import Entry
 from genai_lint.rules import rule
+
+if TYPE_CHECKING:
+    from genai_lint.gate import DeliveredFile
 
 
 @rule("G401", "generated-in-deliverable", "error",
@@ -42,3 +45,108 @@ def generated_in_deliverable(asset: Entry, ctx: Context) -> Iterator[Finding]:
     elif asset.get("purpose") == "final":
         yield ctx.finding("G401", asset, ("purpose",), f"asset {asset.label()} is for final use without a final-deliverable approval",
                           fix="obtain written approval with scope final-deliverable, or replace the element")
+
+
+# The delivery gate's rules judge one delivered file each (``genai-lint gate``).
+
+
+@rule("D801", "undeclared-generated-file", "error",
+      "gate: a delivered file carries generative-AI provenance metadata and matches no asset (by sha256).", "delivery")
+def undeclared_generated_file(delivered: DeliveredFile, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    Every delivered file that matches no asset by SHA-256 is scanned for embedded provenance
+    that declares generative AI: IPTC `DigitalSourceType` values such as
+    `trainedAlgorithmicMedia` in XMP (JPEG, PNG, TIFF, WebP, MP4/MOV, PDF, WAV, MP3), C2PA
+    manifest stores whose actions declare a generative source (camera-signed Content Credentials
+    pass), and generator fingerprints (Stable Diffusion and ComfyUI text chunks). The message
+    names the marker and where it sits (segment, chunk or box, and byte offset).
+
+    ## Why
+    Generated material must be declared and cleared before it reaches the studio. A file that
+    says it was made by a generator but is in no manifest slipped past the record. (No marker
+    does not prove a file is not generated: metadata is easily stripped; invisible watermarks
+    such as SynthID cannot be read from the container.)
+
+    ## Example
+    ```text
+    delivery/stills/poster_alt.jpg: D801 generative AI marker: IPTC DigitalSourceType
+    trainedAlgorithmicMedia (JPEG APP1 XMP segment at byte 20), and no asset has its sha256
+    ```
+
+    ## Fix
+    Declare the file as an asset (`genai-lint add`) with the approvals it needs, or take it out
+    of the delivery.
+    """
+    generative = [marker for marker in delivered.markers if marker.generative]
+    if delivered.assets or not generative:
+        return
+    first = generative[0]
+    more = f" (+{len(generative) - 1} more)" if len(generative) > 1 else ""
+    yield ctx.file_finding("D801", delivered.shown,
+                           f"generative-AI marker {first.kind} '{first.value}' at {first.where}{more}, "
+                           f"and no asset has this file's sha256 {delivered.sha256[:12]}…",
+                           fix="declare it as an asset with its approvals (genai-lint add), or remove it from the delivery")
+
+
+@rule("D802", "temporary-asset-in-delivery", "error",
+      "gate: a delivered file has the sha256 of an asset with deliverable: false.", "delivery")
+def temporary_asset_in_delivery(delivered: DeliveredFile, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    Every delivered file whose SHA-256 is that of an asset declared `deliverable: false`
+    (ideation, concept, previs, reference or temp material) and of no deliverable asset.
+
+    ## Why
+    Generated material is meant to stay temporary; a temp asset that leaked into the delivery
+    package is uncleared generated content in front of the studio.
+
+    ## Example
+    ```text
+    delivery/sound/room_tone.wav: D802 is asset A-0012 (sound/genai-manifest.yaml), declared deliverable: false
+    ```
+
+    ## Fix
+    Replace it with the final, cleared material; or, if it really is final, mark the asset
+    `deliverable: true` and obtain a `final-deliverable` approval.
+    """
+    if delivered.assets and all(asset.get("deliverable") is False for asset in delivered.assets):
+        asset = delivered.assets[0]
+        yield ctx.file_finding("D802", delivered.shown,
+                               f"is asset {asset.label()} ({asset.manifest.rel}), declared deliverable: false",
+                               fix="replace it with cleared final material, or declare the asset deliverable and get approval",
+                               entry=asset)
+
+
+@rule("D803", "unverifiable-delivery-file", "warning",
+      "gate: a delivered file could not be read or parsed for provenance.", "delivery")
+def unverifiable_delivery_file(delivered: DeliveredFile, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    Delivered files the gate could not verify: unreadable files, symlinks that leave the package,
+    devices and FIFOs, containers too damaged to parse, and weaker provenance evidence a person
+    must review (a compressed C2PA store that cannot be decoded, a `compositeSynthetic` source
+    type, a reference to an external manifest).
+
+    ## Why
+    A gate that silently skips what it cannot read would pass exactly the files it knows least
+    about.
+
+    ## Example
+    ```text
+    delivery/plates/p12.mov: D803 provenance could not be parsed: truncated box at byte 812
+    ```
+
+    ## Fix
+    Repair or re-export the file, or check its provenance by hand and waive the finding with a reason.
+    """
+    if delivered.problem:
+        yield ctx.file_finding("D803", delivered.shown, delivered.problem,
+                               fix="repair or re-export the file, or check it by hand")
+        return
+    review = [marker for marker in delivered.markers if not marker.generative]
+    if review and not delivered.assets and not any(marker.generative for marker in delivered.markers):
+        marker = review[0]
+        yield ctx.file_finding("D803", delivered.shown,
+                               f"provenance needs review: {marker.kind} '{marker.value}' at {marker.where}",
+                               fix="check the file's origin by hand; declare it if it is generated")

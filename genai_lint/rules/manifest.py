@@ -7,7 +7,6 @@ from typing import Iterator
 
 from genai_lint.context import Context
 from genai_lint.findings import Finding
-from genai_lint.hashing import sha256_file
 from genai_lint.project import Entry, Manifest
 from genai_lint.rules import rule
 
@@ -276,13 +275,11 @@ def hash_mismatch(asset: Entry, ctx: Context) -> Iterator[Finding]:
     declared = asset.get("sha256")
     if not ctx.settings.check_files or not isinstance(declared, str):
         return
-    located = ctx.asset_file(asset)
-    if located is None or located.state != "ok":
+    actual = ctx.file_hash(asset)
+    if actual is None:
         return
-    try:
-        actual = sha256_file(located.path)
-    except OSError as exc:
-        yield ctx.finding("M007", asset, ("path",), f"{asset.get('path')}: cannot be read ({exc.strerror})")
+    if isinstance(actual, OSError):
+        yield ctx.finding("M007", asset, ("path",), f"{asset.get('path')}: cannot be read ({actual.strerror})")
         return
     if actual != declared.lower():
         yield ctx.finding("M008", asset, ("sha256",), f"sha256 of {asset.get('path')} is {actual}, not the declared value",
