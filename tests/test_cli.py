@@ -91,7 +91,7 @@ def test_no_files_skips_file_checks(project):
 def test_rules_and_explain():
     listing = run_cli("rules", "--format", "json")
     rules = json.loads(listing.output)
-    assert len(rules) == 32 and rules[0]["code"] == "A601"
+    assert len(rules) == 37 and rules[0]["code"] == "A601"
     for rule in rules:
         doc = run_cli("explain", rule["code"]).output
         for heading in ("## What it checks", "## Why", "## Example", "## Fix"):
@@ -141,3 +141,15 @@ def test_examples_run_from_a_subfolder():
     result = run_cli("check", "--format", "json", cwd=EXAMPLES / "aurora" / "sound")
     assert result.exit_code == 0
     assert json.loads(result.output)["summary"]["manifests"] == 4
+
+
+def test_code_host_paths_are_relative_to_the_git_top_level(tmp_path, project):
+    root = project(CLEAN.replace("tool: ent", "tool: nope"))
+    (root.parent / ".git").mkdir()  # the production lives in a subfolder of a repository
+    sarif_file, gitlab_file = tmp_path / "out.sarif", tmp_path / "gl.json"
+    run_cli("check", str(root), "--output", f"sarif:{sarif_file}", "--output", f"gitlab:{gitlab_file}")
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(sarif_file.read_text())["runs"][0]["results"]}
+    assert uris == {"prod/genai-manifest.yaml"}
+    assert {issue["location"]["path"] for issue in json.loads(gitlab_file.read_text())} == {"prod/genai-manifest.yaml"}
+    assert check_json(root).findings[0]["path"] == "genai-manifest.yaml"  # JSON stays root-relative

@@ -4,7 +4,8 @@ A rule function is registered with :func:`rule` and has one of three scopes:
 
 * ``manifest``: ``check(manifest, ctx)``, once per manifest that was asked for;
 * ``asset``: ``check(asset, ctx)``, once per asset of those manifests;
-* ``project``: ``check(ctx)``, once per production (cross-file rules).
+* ``project``: ``check(ctx)``, once per production (cross-file rules);
+* ``waiver``: ``check(asset, index, waiver, matched, ctx)``, once per waiver, after the others.
 
 Each yields :class:`~genai_lint.findings.Finding` objects made with :meth:`Context.finding`.
 The docstring is the rule's documentation, in Markdown under the headings
@@ -20,7 +21,7 @@ from typing import Callable, Iterable
 
 from genai_lint.findings import Finding, RuleInfo, Severity
 
-FAMILIES = ("manifest", "disclosure", "rights", "data", "delivery", "talent", "approvals", "ethics")
+FAMILIES = ("manifest", "disclosure", "rights", "data", "delivery", "talent", "approvals", "ethics", "waivers")
 
 
 @dataclass(frozen=True)
