@@ -1,0 +1,454 @@
+"""The disclosure and audit report (`genai-lint audit`): one model, rendered as JSON, Markdown or HTML.
+
+:func:`collect` runs the same pipeline as ``check`` (discovery, loading, rules, waivers) and keeps
+the loaded production as well as its findings; :func:`build` turns them into a plain, JSON-ready
+model. The renderers (:func:`render_json`, :mod:`genai_lint.audit_md`,
+:mod:`genai_lint.audit_html`) read only that model, so the three formats always agree.
+
+The model holds no wall-clock time: the same manifests, configuration and ``--date`` give the same
+bytes. Its shape (``format_version`` 1; keys are only ever added):
+
+``report``
+    ``"genai-lint audit"``.
+``format_version``
+    ``1``.
+``tool``
+    ``{name, version}`` of genai-lint.
+``evaluation_date``
+    ``YYYY-MM-DD``: the date approvals and waivers were judged on.
+``summary``
+    Totals over every production: the numeric keys of each production's ``summary``.
+``projects``
+    One per project root named on the command line, each with:
+
+    ``root`` (absolute path), ``config`` (``{path, sha256}`` of the configuration file used, or
+    ``null``), ``expiring_days``,
+    ``production`` ``{id, title, company, contact}`` (from the first manifest that names it),
+    ``production_ids`` (every distinct id; more than one is an M011 finding),
+    ``manifests``: ``[{path, sha256, audited, production_id, assets, tools, approvals, error}]``
+    for every manifest loaded (``audited`` is false for a sibling loaded only to resolve
+    references; ``sha256`` is of the file's bytes, ``null`` if it could not be read),
+    ``tools``: ``[{id, name, vendor, version, environment, data_handling: {trains_on_inputs,
+    trains_on_outputs, retains_inputs, evidence}, data_handling_label, manifest, line, assets,
+    open_findings}]``,
+    ``approvals``: ``[{id, scopes, granted_by, granted_on, expires, reference, status (live |
+    expiring | expired), days_to_expiry, manifest, line, assets, open_findings}]``,
+    ``assets``: ``[{id, manifest, line, path, sha256, media, purpose, deliverable, final,
+    tools: [{id, known, name, environment, data_handling, data_handling_label}], created,
+    created_by, disclosed_on, prompts, inputs: [{ref, source, use, license}], content, talent,
+    clearances: [{approval, known, scopes, status}], cleared_scopes, waivers: [{rule, reason,
+    expires, by, status (applied | expired | unused)}], open_findings: [{code, name, severity,
+    message}], risk}]`` (``risk``: the highest open severity, or ``none``),
+    ``breakdown``: ``{tool, media, purpose, deliverable_status}``, each ``{label: asset count}``,
+    ``open_risks``: ``[{family, title, guideline, count, errors, warnings, infos, findings}]``, one per
+    guideline family in catalogue order (empty families included), findings as in ``check
+    --format json``,
+    ``accepted_risks``: the waived findings, as in ``check --format json`` (``waived`` holds
+    ``{reason, expires, by}``),
+    ``summary``: ``{manifests, assets, final_assets, tools, approvals, approvals_live,
+    approvals_expiring, approvals_expired, open_findings, errors, warnings, infos, waived,
+    assets_with_open_findings}``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from genai_lint import __version__
+from genai_lint.context import parse_date
+from genai_lint.findings import Finding, Report, Severity
+from genai_lint.formats.json_format import finding_dict
+from genai_lint.loader import node_span
+from genai_lint.project import Entry, Manifest, Project, relative
+
+FORMAT_VERSION = 1
+
+#: Guideline families by code prefix, in the order the report lists them.
+FAMILIES: tuple[tuple[str, str, str], ...] = (
+    ("G0", "Disclosure", "Every generative-AI use is reported to the studio contact."),
+    ("G1", "Rights and copyright", "Inputs are owned or licensed; outputs do not copy protected work, "
+                                   "names or likenesses without permission."),
+    ("G2", "Data handling", "Tools do not train on, keep or reuse what the production sends them or gets back."),
+    ("G3", "Enterprise tools", "Tools run in enterprise-secured or local environments; proprietary data stays there."),
+    ("G4", "Final deliverables", "Generated material stays temporary unless a written approval covers its "
+                                 "use in the deliverables."),
+    ("G5", "Talent and performance", "A performer's likeness, voice or performance needs their consent and "
+                                     "written approval."),
+    ("A6", "Written approvals", "Proprietary data, training on others' work, key creative elements and "
+                                "public figures need a written approval in force."),
+    ("X7", "Forbidden uses", "Nothing generated may pass for real events, people or quotes."),
+    ("M0", "Manifest integrity", "The manifests are valid, consistent, and match the files they describe."),
+)
+
+STATUS_LIVE, STATUS_EXPIRING, STATUS_EXPIRED = "live", "expiring", "expired"
+SUMMARY_KEYS = ("manifests", "assets", "final_assets", "tools", "approvals", "approvals_live", "approvals_expiring",
+                "approvals_expired", "open_findings", "errors", "warnings", "infos", "waived",
+                "assets_with_open_findings")
+
+
+def family_of(code: str) -> str:
+    """The guideline family of a rule code: its letter and first digit, e.g. ``G2`` for G201."""
+    return code[:2]
+
+
+# Collecting ---------------------------------------------------------------------------------
+
+
+def collect(paths: list[str], overrides: dict[str, Any], config: Path | None = None) -> dict:
+    """The audit model for the productions named by ``paths`` (``check``'s path semantics)."""
+    from genai_lint.engine import evaluate_project, settings_for, targets
+
+    evaluated = []
+    for target in targets(paths, config):
+        project, report = evaluate_project(target, settings_for(target, overrides))
+        evaluated.append((project, report, target.config))
+    return build(evaluated)
+
+
+def build(evaluated: list[tuple[Project, Report, Path | None]]) -> dict:
+    """The model from ``(project, report, configuration file)`` per project root."""
+    projects = [_project(project, report, config) for project, report, config in evaluated]
+    dates = sorted({project.settings.date.isoformat() for project, _, _ in evaluated})
+    return {
+        "report": "genai-lint audit",
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "genai-lint", "version": __version__},
+        "evaluation_date": dates[0] if dates else "",
+        "summary": {key: sum(p["summary"][key] for p in projects) for key in SUMMARY_KEYS},
+        "projects": projects,
+    }
+
+
+def _project(project: Project, report: Report, config: Path | None) -> dict:
+    date, expiring_days = project.settings.date, project.settings.expiring_days
+    audited = [manifest for manifest in project.manifests if manifest.requested]
+    assets_in = [asset for asset in project.assets if asset.manifest.requested]
+    open_by_entry = _attach(project, report.active)
+    assets = [_asset(asset, project, report, open_by_entry, date, expiring_days) for asset in assets_in]
+    used_tools = {tool["id"] for asset in assets for tool in asset["tools"]}
+    used_approvals = {clearance["approval"] for asset in assets for clearance in asset["clearances"]}
+    tools = [_tool(entry, assets, open_by_entry) for entry in project.tools.values()
+             if entry.manifest.requested or entry.id in used_tools]
+    approvals = [_approval(entry, assets, open_by_entry, date, expiring_days) for entry in project.approvals.values()
+                 if entry.manifest.requested or entry.id in used_approvals]
+    production_ids = sorted({m.production_id for m in project.manifests if m.production_id is not None})
+    open_risks = _open_risks(report.active)
+    statuses = Counter(approval["status"] for approval in approvals)
+    severities = Counter(str(finding.severity) for finding in report.active)
+    summary = {
+        "manifests": len(audited), "assets": len(assets), "final_assets": sum(1 for a in assets if a["final"]),
+        "tools": len(tools), "approvals": len(approvals), "approvals_live": statuses[STATUS_LIVE],
+        "approvals_expiring": statuses[STATUS_EXPIRING], "approvals_expired": statuses[STATUS_EXPIRED],
+        "open_findings": len(report.active), "errors": severities["error"], "warnings": severities["warning"],
+        "infos": severities["info"], "waived": len(report.waived),
+        "assets_with_open_findings": sum(1 for a in assets if a["open_findings"]),
+    }
+    return {
+        "root": str(project.root),
+        "config": None if config is None else {"path": relative(config, project.root), "sha256": _sha256(config)},
+        "expiring_days": expiring_days,
+        "production": _production(project.manifests),
+        "production_ids": production_ids,
+        "manifests": [_manifest(manifest) for manifest in project.manifests],
+        "tools": tools,
+        "approvals": approvals,
+        "assets": assets,
+        "breakdown": _breakdown(assets),
+        "open_risks": open_risks,
+        "accepted_risks": [finding_dict(finding) for finding in report.waived],
+        "summary": summary,
+    }
+
+
+def _production(manifests: list[Manifest]) -> dict:
+    for manifest in manifests:
+        production = manifest.data.get("production")
+        if isinstance(production, dict):
+            return {key: text(production.get(key)) for key in ("id", "title", "company", "contact")}
+    return {"id": None, "title": None, "company": None, "contact": None}
+
+
+def _sha256(path: Path) -> str | None:
+    from genai_lint.hashing import sha256_file
+
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
+
+
+def _manifest(manifest: Manifest) -> dict:
+    data = manifest.data
+    return {
+        "path": manifest.rel, "sha256": _sha256(manifest.path), "audited": manifest.requested,
+        "production_id": manifest.production_id,
+        **{register: len(data[register]) if isinstance(data.get(register), list) else 0
+           for register in ("assets", "tools", "approvals")},
+        "error": manifest.error.message if manifest.error is not None else None,
+    }
+
+
+def _attach(project: Project, findings: list[Finding]) -> dict[int, list[Finding]]:
+    """Open findings by the entry (``id()`` of its :class:`Entry`) they concern.
+
+    A finding belongs to the asset, tool or approval whose text holds its position, so one on an
+    entry whose id broke the schema still lands there; failing that, to the entry its id names.
+    Findings about no entry (a file that does not parse, a production id that differs) are
+    listed under their guideline family only.
+    """
+    extents: dict[str, list[tuple[int, int, Entry]]] = {}
+    by_id: dict[tuple[str, str], Entry] = {}
+    for entry in [*project.assets, *project.tools.values(), *project.approvals.values()]:
+        extents.setdefault(entry.manifest.rel, []).append((*_extent(entry), entry))
+        if entry.id is not None:
+            by_id.setdefault((entry.manifest.rel, entry.id), entry)
+    for rows in extents.values():
+        rows.sort(key=lambda row: row[0])
+    starts = {rel: [row[0] for row in rows] for rel, rows in extents.items()}
+    attached: dict[int, list[Finding]] = {}
+    for finding in findings:
+        rows, line = extents.get(finding.path, []), finding.span.line
+        index = bisect.bisect_right(starts.get(finding.path, []), line) - 1
+        entry = rows[index][2] if index >= 0 and rows[index][1] >= line else None
+        entry = entry or by_id.get((finding.manifest or "", finding.entry_id or ""))
+        if entry is not None:
+            attached.setdefault(id(entry), []).append(finding)
+    return attached
+
+
+def _extent(entry: Entry) -> tuple[int, int]:
+    """The first and last line of the entry in its manifest."""
+    document = entry.manifest.document
+    if document is None:
+        return 1, 1
+    _, node, _ = document.node(entry.path)
+    span = node_span(node)
+    return span.line, span.end_line
+
+
+def _line(entry: Entry) -> int:
+    return _extent(entry)[0]
+
+
+def _brief(findings: list[Finding]) -> list[dict]:
+    return [{"code": f.code, "name": f.name, "severity": str(f.severity), "message": f.message} for f in findings]
+
+
+def _tool(entry: Entry, assets: list[dict], open_by_entry: dict[int, list[Finding]]) -> dict:
+    return {
+        "id": entry.id, **{key: text(entry.get(key)) for key in ("name", "vendor", "version", "environment")},
+        "data_handling": _data_handling(entry), "data_handling_label": data_handling_label(_data_handling(entry)),
+        "manifest": entry.manifest.rel, "line": _line(entry),
+        "assets": [asset["id"] for asset in assets if any(tool["id"] == entry.id for tool in asset["tools"])],
+        "open_findings": _brief(open_by_entry.get(id(entry), [])),
+    }
+
+
+def _data_handling(tool: Entry) -> dict | None:
+    handling = tool.get("data_handling")
+    if not isinstance(handling, dict):
+        return None
+    flags = {key: handling.get(key) if isinstance(handling.get(key), bool) else None
+             for key in ("trains_on_inputs", "trains_on_outputs", "retains_inputs")}
+    return {**flags, "evidence": text(handling.get("evidence"))}
+
+
+def data_handling_label(handling: dict | None) -> str:
+    """A short reading of a tool's data-handling flags, e.g. ``no training, no retention``."""
+    if handling is None:
+        return "not declared"
+    trains = [side for side in ("inputs", "outputs") if handling.get(f"trains_on_{side}")]
+    unknown = [key for key in ("trains_on_inputs", "trains_on_outputs", "retains_inputs") if handling.get(key) is None]
+    parts = [f"trains on {' and '.join(trains)}" if trains else "no training",
+             "retains inputs" if handling.get("retains_inputs") else "no retention"]
+    if unknown:
+        parts.append(f"{len(unknown)} flag{'s' if len(unknown) > 1 else ''} undeclared")
+    if not handling.get("evidence"):
+        parts.append("no evidence")
+    return ", ".join(parts)
+
+
+def approval_status(entry: Entry, date: dt.date, expiring_days: int) -> tuple[str, int | None]:
+    """``(live | expiring | expired, days until expiry)`` of an approval on ``date``."""
+    expires = parse_date(entry.get("expires"))
+    if expires is None:
+        return STATUS_LIVE, None
+    days = (expires - date).days
+    if days < 0:
+        return STATUS_EXPIRED, days
+    return (STATUS_EXPIRING if days <= expiring_days else STATUS_LIVE), days
+
+
+def _approval(entry: Entry, assets: list[dict], open_by_entry: dict[int, list[Finding]], date: dt.date,
+              expiring_days: int) -> dict:
+    status, days = approval_status(entry, date, expiring_days)
+    return {
+        "id": entry.id, "scopes": strings(entry.get("scopes")),
+        **{key: text(entry.get(key)) for key in ("granted_by", "granted_on", "expires", "reference")},
+        "status": status, "days_to_expiry": days, "manifest": entry.manifest.rel, "line": _line(entry),
+        "assets": [asset["id"] for asset in assets if any(c["approval"] == entry.id for c in asset["clearances"])],
+        "open_findings": _brief(open_by_entry.get(id(entry), [])),
+    }
+
+
+def _asset(asset: Entry, project: Project, report: Report, open_by_entry: dict[int, list[Finding]], date: dt.date,
+           expiring_days: int) -> dict:
+    data = asset.data
+    tool_value = data.get("tool")
+    tool_ids = [tool_value] if isinstance(tool_value, str) else strings(tool_value)
+    tools = []
+    for tool_id in tool_ids:
+        entry = project.tools.get(tool_id)
+        handling = _data_handling(entry) if entry is not None else None
+        tools.append({"id": tool_id, "known": entry is not None,
+                      "name": text(entry.get("name")) if entry is not None else None,
+                      "environment": text(entry.get("environment")) if entry is not None else None,
+                      "data_handling": handling,
+                      "data_handling_label": data_handling_label(handling) if entry is not None else "unknown tool"})
+    clearances = []
+    for approval_id in strings(data.get("approvals")):
+        entry = project.approvals.get(approval_id)
+        status = approval_status(entry, date, expiring_days)[0] if entry is not None else "unknown"
+        clearances.append({"approval": approval_id, "known": entry is not None,
+                           "scopes": strings(entry.get("scopes")) if entry is not None else [], "status": status})
+    open_findings = sorted(open_by_entry.get(id(asset), []), key=lambda f: (f.code, f.sort_key))
+    deliverable = data.get("deliverable") if isinstance(data.get("deliverable"), bool) else None
+    prompts = [data["prompt"]] if isinstance(data.get("prompt"), str) else []
+    prompts += [p for p in data.get("prompts") or [] if isinstance(p, str)] if isinstance(data.get("prompts"), list) else []
+    talent = data.get("talent")
+    return {
+        "id": text(data.get("id")), "manifest": asset.manifest.rel, "line": _line(asset),
+        **{key: text(data.get(key)) for key in ("path", "sha256", "media", "purpose")},
+        "deliverable": deliverable, "final": deliverable is True or data.get("purpose") == "final",
+        "tools": tools,
+        **{key: text(data.get(key)) for key in ("created", "created_by", "disclosed_on")},
+        "prompts": prompts,
+        "inputs": [{key: text(item.get(key)) for key in ("ref", "source", "use", "license")}
+                   for item in data.get("inputs") or [] if isinstance(item, dict)]
+        if isinstance(data.get("inputs"), list) else [],
+        "content": strings(data.get("content")),
+        "talent": {"name": text(talent.get("name")), "union_covered": talent.get("union_covered")
+                   if isinstance(talent.get("union_covered"), bool) else None, "consent": text(talent.get("consent"))}
+        if isinstance(talent, dict) else None,
+        "clearances": clearances,
+        "cleared_scopes": sorted({scope for c in clearances if c["status"] in (STATUS_LIVE, STATUS_EXPIRING)
+                                  for scope in c["scopes"]}),
+        "waivers": _waivers(asset, report, date),
+        "open_findings": _brief(open_findings),
+        "risk": str(max(f.severity for f in open_findings)) if open_findings else "none",
+    }
+
+
+def _waivers(asset: Entry, report: Report, date: dt.date) -> list[dict]:
+    waivers = asset.data.get("waivers")
+    if not isinstance(waivers, list):
+        return []
+    applied = Counter(f.code for f in report.waived if f.manifest == asset.manifest.rel and f.entry_id == asset.id)
+    result = []
+    for waiver in waivers:
+        if not isinstance(waiver, dict):
+            continue
+        rule, expires = text(waiver.get("rule")), parse_date(waiver.get("expires"))
+        if expires is not None and expires < date:
+            status = "expired"
+        else:
+            status = "applied" if applied.get(rule or "") else "unused"
+        result.append({"rule": rule, "reason": text(waiver.get("reason")), "expires": text(waiver.get("expires")),
+                       "by": text(waiver.get("by")), "status": status})
+    return result
+
+
+def _breakdown(assets: list[dict]) -> dict[str, dict[str, int]]:
+    def ranked(counter: Counter) -> dict[str, int]:
+        return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+    return {
+        "tool": ranked(Counter(tool["id"] for asset in assets for tool in asset["tools"])
+                       + Counter("(none)" for asset in assets if not asset["tools"])),
+        "media": ranked(Counter(asset["media"] or "(none)" for asset in assets)),
+        "purpose": ranked(Counter(asset["purpose"] or "(none)" for asset in assets)),
+        "deliverable_status": ranked(Counter(deliverable_status(asset) for asset in assets)),
+    }
+
+
+def deliverable_status(asset: dict) -> str:
+    """``final, cleared`` / ``final, not cleared`` / ``temporary``: where an asset stands for delivery."""
+    if not asset["final"]:
+        return "temporary"
+    return "final, cleared" if "final-deliverable" in asset["cleared_scopes"] else "final, not cleared"
+
+
+def _open_risks(findings: list[Finding]) -> list[dict]:
+    known = {prefix for prefix, _, _ in FAMILIES}
+    families = list(FAMILIES) + sorted({(family_of(f.code), f"Other ({family_of(f.code)})", "")
+                                        for f in findings if family_of(f.code) not in known})
+    result = []
+    for prefix, title, guideline in families:
+        mine = [f for f in findings if family_of(f.code) == prefix]
+        severities = Counter(f.severity for f in mine)
+        result.append({"family": prefix, "title": title, "guideline": guideline, "count": len(mine),
+                       "errors": severities[Severity.ERROR], "warnings": severities[Severity.WARNING],
+                       "infos": severities[Severity.INFO], "findings": [finding_dict(f) for f in mine]})
+    return result
+
+
+# Shared by the renderers ---------------------------------------------------------------------
+
+DASH = "—"
+
+
+def idle_waivers(project: dict) -> list[tuple[dict, dict]]:
+    """``(asset, waiver)`` for every waiver that waives nothing on the evaluation date."""
+    return [(asset, waiver) for asset in project["assets"] for waiver in asset["waivers"] if waiver["status"] != "applied"]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def yes_no(value: bool | None) -> str:
+    return DASH if value is None else ("yes" if value else "no")
+
+
+# Values from untrusted manifests -------------------------------------------------------------
+
+
+def text(value: Any) -> str | None:
+    """A manifest scalar as text (``None`` when missing or not a scalar); never a container."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def strings(value: Any) -> list[str]:
+    """The text items of a manifest list (anything else gives an empty list)."""
+    if not isinstance(value, list):
+        return []
+    return [item for item in (text(v) for v in value) if item is not None]
+
+
+# Rendering ----------------------------------------------------------------------------------
+
+
+def render_json(model: dict) -> str:
+    return json.dumps(model, indent=2, ensure_ascii=False)
+
+
+def render(model: dict, format_name: str) -> str:
+    """The model in ``json``, ``md`` or ``html``, ending with a newline."""
+    if format_name == "json":
+        return render_json(model) + "\n"
+    if format_name == "html":
+        from genai_lint.audit_html import render_html
+
+        return render_html(model)
+    from genai_lint.audit_md import render_md
+
+    return render_md(model)
