@@ -158,6 +158,11 @@ def _pairs(node: Any):
 
 def read_manifest_text(path: Path) -> str:
     """Read and decode a manifest, refusing what is not a sane text file."""
+    return decode(read_manifest_bytes(path))
+
+
+def read_manifest_bytes(path: Path) -> bytes:
+    """The bytes of a manifest, refusing what is not a regular file or is over the size limit."""
     try:
         with open(path, "rb") as stream:
             info = os.fstat(stream.fileno())
@@ -172,7 +177,7 @@ def read_manifest_text(path: Path) -> str:
             raw = stream.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:
         raise LoadError(f"cannot read file: {exc.strerror or exc}", Span(1, 1, 1, 1)) from None
-    return decode(raw)
+    return raw
 
 
 def decode(raw: bytes) -> str:

@@ -1,0 +1,147 @@
+"""The one way genai-lint writes a file: whole or not at all.
+
+Every file the tool writes (manifests edited by ``hash`` and ``add``, the files ``init``
+scaffolds, baselines and report outputs) goes through :func:`atomic_write`: the new content
+goes to a temporary file in the same folder, is flushed and fsynced, takes the original file's
+permission bits, and is renamed over the target in one step; the folder is then fsynced so the
+rename survives a crash. Readers, and a second genai-lint writing the same file at the same
+time, see the old file or the new one, never a mix. When anything fails on the way, the
+temporary file is removed and the original is left byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_write", "write_text_atomic", "replace_if_unchanged", "ChangedOnDisk"]
+
+
+class ChangedOnDisk(OSError):
+    """The file changed between reading it and writing the edited version; nothing was written."""
+
+
+def atomic_write(path: Path | str, data: bytes | str, *, exclusive: bool = False) -> None:
+    """Replace (or create) ``path`` with ``data`` atomically. ``str`` is written as UTF-8, unchanged.
+
+    A symlink is followed: the file it points at is replaced and the link stays a link.
+    The original's permission bits (and owner, where the process may set it) are kept; a new
+    file gets the usual ``0666 & ~umask``. ``exclusive=True`` refuses (``FileExistsError``) when
+    ``path`` exists by the time the file would be put in place, so a concurrent creator is never
+    overwritten.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    target = Path(os.path.realpath(path))
+    directory = target.parent
+    try:
+        existing: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and exclusive:
+        raise FileExistsError(17, "File exists", str(path))
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        try:
+            _set_mode(handle, existing)
+            _write_all(handle, payload)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        if exclusive:
+            _link_exclusive(temporary, target)
+        else:
+            os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_directory(directory)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Text (UTF-8) through :func:`atomic_write`; kept for the callers that write reports."""
+    atomic_write(path, text)
+
+
+def replace_if_unchanged(path: Path, original: bytes, new: bytes) -> bool:
+    """Write ``new`` over ``path`` if it still holds ``original``; ``False`` when nothing needed writing.
+
+    Guards a read-edit-write against an editor saving the file meanwhile (hashing large media
+    takes time). When the file already holds ``new`` (another genai-lint run made the same
+    edit) that is success. Otherwise :class:`ChangedOnDisk` is raised and nothing is written.
+    """
+    try:
+        with open(path, "rb") as stream:
+            current = stream.read(len(original) + len(new) + 1)
+    except FileNotFoundError:
+        current = None
+    if current == new:
+        return False
+    if current != original:
+        raise ChangedOnDisk(f"{path} changed on disk while genai-lint was working on it; nothing written, run again")
+    atomic_write(path, new)
+    return True
+
+
+def _link_exclusive(temporary: str, target: Path) -> None:
+    """Put ``temporary`` in place as ``target`` only if ``target`` does not exist.
+
+    ``link()`` fails when the name exists, where ``rename()`` would silently replace it. On a
+    filesystem without hard links, fall back to a check then a rename.
+    """
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(target):
+            raise FileExistsError(17, "File exists", str(target)) from None
+        os.replace(temporary, target)
+        return
+    os.unlink(temporary)
+
+
+def _write_all(handle: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        written = os.write(handle, view[: 1 << 20])
+        view = view[written:]
+
+
+def _set_mode(handle: int, existing: os.stat_result | None) -> None:
+    if not hasattr(os, "fchmod"):  # Windows: mkstemp's file is already an ordinary file
+        return
+    if existing is None:
+        os.fchmod(handle, 0o666 & ~_umask())
+        return
+    os.fchmod(handle, stat.S_IMODE(existing.st_mode))
+    if hasattr(os, "fchown"):
+        info = os.fstat(handle)
+        if (info.st_uid, info.st_gid) != (existing.st_uid, existing.st_gid):
+            with contextlib.suppress(OSError):  # only root (or a group member) may; the mode is what matters
+                os.fchown(handle, existing.st_uid, existing.st_gid)
+            os.fchmod(handle, stat.S_IMODE(existing.st_mode))  # chown may clear set-id bits
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable; not every platform or filesystem can fsync a folder."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        handle = os.open(directory, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
