@@ -16,8 +16,17 @@ import click
 
 from genai_lint import __version__
 from genai_lint.findings import Report, Severity
+from genai_lint.writing import write_text_atomic
 
 FORMAT_NAMES = ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
+STDOUT_FORMATS = ("auto", *FORMAT_NAMES)
+
+
+def resolve_format(name: str) -> str:
+    """``auto``: GitHub workflow commands inside GitHub Actions, else text."""
+    if name != "auto":
+        return name
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 class Failure(click.ClickException):
@@ -29,8 +38,13 @@ class Failure(click.ClickException):
         click.echo(f"genai-lint: error: {self.format_message()}", err=True)
 
 
-def _codes(values: tuple[str, ...]) -> list[str]:
-    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+def _codes(values: tuple[str, ...], flag: str) -> list[str]:
+    from genai_lint.config import ConfigError, command_line_selectors
+
+    try:
+        return command_line_selectors([code for value in values for code in value.split(",") if code.strip()], flag)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -61,24 +75,6 @@ def _outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
     return outputs
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 def emit(report: Report, format_name: str, color: bool, quiet: bool, statistics: bool,
          outputs: list[tuple[str, Path]]) -> None:
     """Print the report in ``format_name`` and write each extra output file."""
@@ -86,6 +82,7 @@ def emit(report: Report, format_name: str, color: bool, quiet: bool, statistics:
 
     for name, path in outputs:
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             write_text_atomic(path, render(name, report) + "\n")
         except OSError as exc:
             raise Failure(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -137,8 +134,8 @@ def _severity(value: str | None) -> Severity | None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
-              help="Output format on stdout.")
+@click.option("--format", "format_name", type=click.Choice(STDOUT_FORMATS), default="auto", show_default=True,
+              help="Output format on stdout; auto is github inside GitHub Actions (GITHUB_ACTIONS=true), else text.")
 @click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
               help="Also write FORMAT to PATH (repeatable), e.g. sarif:genai-lint.sarif.")
 @click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated), e.g. G2,M010.")
@@ -149,37 +146,55 @@ def _severity(value: str | None) -> Severity | None:
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Evaluate approvals and waivers on this date (default today).")
 @click.option("--no-files", is_flag=True, help="Skip file existence and hash checks (M007, M008, M012).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Use this configuration file instead of discovering one.")
+              help="Use this configuration file (.genai-lint.yaml or a TOML file with [tool.genai-lint]) "
+                   "instead of discovering one.")
+@click.option("--show-config", is_flag=True,
+              help="Print the effective settings and where each came from, then exit.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings in this baseline file (keyed on manifest, entry id and code) and exit 0.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source frames, no summary.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of the findings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (NO_COLOR is honoured with auto).")
 def check(paths: tuple[str, ...], format_name: str, outputs: tuple[str, ...], select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
-          date_text: str | None, no_files: bool, config_path: Path | None, quiet: bool, statistics: bool,
+          date_text: str | None, no_files: bool, config_path: Path | None, show_config: bool,
+          baseline_path: Path | None, write_baseline_path: Path | None, quiet: bool, statistics: bool,
           color: str) -> None:
     """Lint manifests. PATHS may be manifests, folders, or any changed files (as pre-commit passes them)."""
     from genai_lint import engine
 
-    overrides: dict[str, Any] = {}
-    if select:
-        overrides["select"] = _codes(select)
-    if ignore:
-        overrides["ignore"] = _codes(ignore)
-    if extend_select:
-        overrides["extend_select"] = _codes(extend_select)
-    if fail_on:
-        overrides["fail_on"] = Severity.parse(fail_on)
-    if date_text:
-        overrides["date"] = _date(date_text)
+    overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, False, quiet)
     if no_files:
         overrides["check_files"] = False
     extra = _outputs(outputs)
-    if config_path is not None and not config_path.is_file():
-        raise Failure(f"{config_path}: no such configuration file")
+    config_path = _config_file(config_path)
+    if show_config:
+        run_guarded(_show_config, list(paths), overrides, config_path)
+        return
     report = run_guarded(engine.check, list(paths), overrides, config_path)
-    run_guarded(emit, report, format_name, use_color(color), quiet, statistics, extra)
+    if write_baseline_path is not None:
+        from genai_lint import baseline
+
+        run_guarded(write_text_atomic, write_baseline_path, baseline.render(report))
+        click.echo(f"wrote {len(report.active)} findings to baseline {write_baseline_path}")
+        sys.exit(0)
+    if baseline_path is not None:
+        from genai_lint import baseline
+
+        report = run_guarded(baseline.apply, report, baseline_path)
+    run_guarded(emit, report, resolve_format(format_name), use_color(color), quiet, statistics, extra)
     sys.exit(0 if exit_zero or not report.failed else 1)
+
+
+def _show_config(paths: list[str], overrides: dict[str, Any], config_path: Path | None) -> None:
+    from genai_lint.config import describe
+    from genai_lint.engine import settings_for, targets
+
+    blocks = [describe(settings_for(target, overrides), target.root) for target in targets(paths, config_path)]
+    click.echo("\n\n".join(blocks))
 
 
 @main.command("rules")
@@ -223,3 +238,249 @@ def schema() -> None:
     from genai_lint.schema import schema_text
 
     click.echo(schema_text(), nl=False)
+
+
+_SHARED_OPTIONS = [
+    click.option("--format", "format_name", type=click.Choice(STDOUT_FORMATS), default="auto", show_default=True,
+                 help="Output format on stdout; auto is github inside GitHub Actions (GITHUB_ACTIONS=true), else text."),
+    click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
+                 help="Also write FORMAT to PATH (repeatable), e.g. sarif:genai-lint.sarif."),
+    click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated), e.g. G2,M010."),
+    click.option("--ignore", multiple=True, help="Skip these codes or prefixes."),
+    click.option("--extend-select", multiple=True, help="Add codes or prefixes to the selection."),
+    click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default error)."),
+    click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
+    click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Evaluate approvals and waivers on this date (default today)."),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                 help="Use this configuration file instead of discovering one."),
+    click.option("--no-cache", is_flag=True, help="Hash every file again instead of using .genai-lint-cache/."),
+    click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source frames, no summary, no progress."),
+    click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+                 help="Colour the text output (NO_COLOR is honoured with auto)."),
+]
+
+
+def shared_options(function: Any) -> Any:
+    """The options ``check`` and ``gate`` share: output, selection, thresholds, date, configuration."""
+    for option in reversed(_SHARED_OPTIONS):
+        function = option(function)
+    return function
+
+
+def overrides_from(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
+                   fail_on: str | None, date_text: str | None, no_cache: bool, quiet: bool) -> dict[str, Any]:
+    """Command-line settings that override the configuration file."""
+    overrides: dict[str, Any] = {"cache": not no_cache, "quiet": quiet}
+    if select:
+        overrides["select"] = _codes(select, "--select")
+    if ignore:
+        overrides["ignore"] = _codes(ignore, "--ignore")
+    if extend_select:
+        overrides["extend_select"] = _codes(extend_select, "--extend-select")
+    if fail_on:
+        overrides["fail_on"] = Severity.parse(fail_on)
+    if date_text:
+        overrides["date"] = _date(date_text)
+    return overrides
+
+
+def _config_file(config_path: Path | None) -> Path | None:
+    if config_path is None:
+        return None
+    if not config_path.is_file():
+        raise Failure(f"{config_path}: no such configuration file")
+    return config_path.parent.resolve() / config_path.name
+
+
+@main.command()
+@click.argument("delivery", type=click.Path(path_type=Path))
+@click.option("--project", "project_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="The production whose manifests declare the assets (default: the current folder's project).")
+@shared_options
+def gate(delivery: Path, project_dir: str | None, format_name: str, outputs: tuple[str, ...], select: tuple[str, ...],
+         ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
+         date_text: str | None, config_path: Path | None, no_cache: bool, quiet: bool, color: str) -> None:
+    """The delivery gate: hash every file in DELIVERY, match it to the production's assets, and look for
+    undeclared generative-AI provenance (D801), leaked temporary assets (D802), uncleared final use (G401)
+    and files that cannot be verified (D803)."""
+    from genai_lint.gate import gate as run_gate
+
+    overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, no_cache, quiet)
+    extra = _outputs(outputs)
+    if project_dir is not None and not Path(project_dir).is_dir():
+        raise Failure(f"{project_dir}: no such folder")
+    report = run_guarded(run_gate, delivery, project_dir, overrides, _config_file(config_path))
+    run_guarded(emit, report, resolve_format(format_name), use_color(color), quiet, False, extra)
+    sys.exit(0 if exit_zero or not report.failed else 1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "format_name", type=click.Choice(["md", "html", "json"]), default="md", show_default=True,
+              help="md: Markdown for people; html: one self-contained page with charts; json: the report model.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (atomically) instead of stdout.")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Evaluate approvals and waivers on this date (default today).")
+def audit(paths: tuple[str, ...], format_name: str, output: Path | None, date_text: str | None) -> None:
+    """The disclosure and audit report: every generated asset, tool, approval and open risk.
+
+    For producers, legal and the studio. It states the evaluation date, the manifests with their
+    sha256 and the genai-lint version, so the same inputs and --date give the same report. Exits 0
+    even with open findings (it is a report, not a gate); 2 on a usage or I/O problem.
+    """
+    from genai_lint import audit as audit_report
+    from genai_lint.writing import write_text_atomic
+
+    overrides: dict[str, Any] = {"date": _date(date_text)} if date_text else {}
+    model = run_guarded(audit_report.collect, list(paths), overrides)
+    text = run_guarded(audit_report.render, model, format_name)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(output, text)
+    except OSError as exc:
+        raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote the audit report ({format_name}) to {output}")
+
+
+# -- commands that write manifests and scaffolds: hash, init, add -----------------------------------
+
+
+def _user_errors(function: Any, *errors: type[Exception]) -> Any:
+    """``function`` with the given exceptions turned into one-line errors (exit 2)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except errors as exc:
+            raise Failure(getattr(exc, "message", None) or str(exc)) from None
+
+    return call
+
+
+@main.command("hash")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing: list the values that are missing or stale, and exit 1 if there are any.")
+@click.option("--no-cache", is_flag=True, help="Hash every file again instead of using .genai-lint-cache/.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only the changes and errors: no skipped-asset warnings, no summary, no progress.")
+def hash_command(paths: tuple[str, ...], check_only: bool, no_cache: bool, quiet: bool) -> None:
+    """Fill missing and refresh stale sha256 values; every other byte of the manifests stays as it was.
+
+    PATHS choose manifests as for `check` (default: every manifest under the project root; a
+    changed media file selects the manifests that record it). An asset whose file is missing,
+    unreadable or outside the project root is skipped with a warning (`check` reports it as
+    M007 or M009). Each manifest is written atomically, and only after the edited text has been
+    loaded again and found to differ in the sha256 values alone.
+
+    Exit codes: 0 done (with --check: nothing to change); 1 with --check when a value is missing
+    or stale; 2 when a manifest cannot be read, parsed or safely edited. Such a manifest is left
+    untouched and named on stderr in one line; the other manifests are still updated.
+    """
+    from genai_lint.rehash import update_hashes
+
+    def say(kind: str, line: str) -> None:
+        if kind == "change":
+            click.echo(line)
+        elif kind == "error":
+            click.echo(f"genai-lint: error: {line}", err=True)
+        elif not quiet:
+            click.echo(f"warning: {line}", err=True)
+
+    tally = run_guarded(update_hashes, list(paths), say, check=check_only, cache=not no_cache, quiet=quiet)
+    if not quiet:
+        click.echo(tally.summary(check_only))
+    if tally.errors:
+        sys.exit(2)
+    sys.exit(1 if check_only and tally.changes else 0)
+
+
+@main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a production in DIRECTORY (default: here): a commented genai-manifest.yaml, a
+    .genai-lint.yaml and the pre-commit hook.
+
+    Never overwrites anything: when a manifest or a genai-lint configuration already exists
+    there, nothing is written and the exit code is 2. An existing .pre-commit-config.yaml is
+    left alone; the hook to add to it is printed instead. The new manifest passes
+    `genai-lint check` as it is.
+    """
+    from genai_lint.project import relative
+    from genai_lint.scaffold import PRE_COMMIT_NAME, PRE_COMMIT_SNIPPET, InitError
+    from genai_lint.scaffold import init as scaffold
+
+    made = run_guarded(_user_errors(scaffold, InitError), directory)
+    here = Path.cwd().resolve()
+    for path in made.created:
+        click.echo(f"created {relative(path.parent.resolve() / path.name, here)}")
+    if made.kept_pre_commit:
+        click.echo(f"\n{PRE_COMMIT_NAME} already exists and was left alone; add the hook to it:\n")
+    else:
+        click.echo(f"\nThe pre-commit hook (in {PRE_COMMIT_NAME}; run `pre-commit install` to enable it):\n")
+    click.echo(PRE_COMMIT_SNIPPET)
+    click.echo("Next: record your tools in genai-manifest.yaml, then "
+               "`genai-lint add FILE --tool ID --media M --purpose P` for each generated asset.")
+
+
+class _AssetChoice(click.Choice):
+    """The schema's allowed values for an asset field, read from the schema only when needed."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from genai_lint.add import asset_choices
+
+        return asset_choices(self.field)
+
+
+def _created(value: str | None) -> str:
+    if value is None:
+        return dt.date.today().isoformat()
+    try:
+        if len(value) != 10:  # fromisoformat also takes 20260501, which a manifest must not hold
+            raise ValueError(value)
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--created") from None
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option("--tool", "tools", multiple=True, required=True, metavar="ID",
+              help="The tool that made it, by its id in a tools register (repeat for several).")
+@click.option("--media", required=True, type=_AssetChoice("media"), help="What kind of media it is.")
+@click.option("--purpose", required=True, type=_AssetChoice("purpose"), help="What it is for.")
+@click.option("--deliverable", is_flag=True, help="It appears in the final deliverables.")
+@click.option("--prompt", help="The prompt used.")
+@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False),
+              help="Record it in this manifest (default: the nearest one in PATH's folder or its parents).")
+@click.option("--created", "created_text", metavar="YYYY-MM-DD", help="When it was generated (default today).")
+@click.option("--no-cache", is_flag=True, help="Hash the file again instead of using .genai-lint-cache/.")
+def add(path: str, tools: tuple[str, ...], media: str, purpose: str, deliverable: bool, prompt: str | None,
+        manifest_path: str | None, created_text: str | None, no_cache: bool) -> None:
+    """Record the generated file PATH as a new asset: the next free id, its sha256, today's date.
+
+    The entry is appended to the manifest's assets: list with the list's own indentation;
+    every other byte of the manifest stays as it was, and the file is written atomically.
+    The tool must be in a tools register. Add `disclosed_on` once the use is reported to the
+    studio (G001 reminds you until then).
+    """
+    from genai_lint.add import AddError, add_asset
+    from genai_lint.edit import EditError
+    from genai_lint.loader import LoadError
+    from genai_lint.project import relative
+
+    created = _created(created_text)
+    added = run_guarded(_user_errors(add_asset, AddError, EditError, LoadError), path, list(tools), media, purpose,
+                        deliverable, created, prompt=prompt, manifest_arg=manifest_path, cache=not no_cache)
+    for warning in added.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{relative(added.manifest, Path.cwd().resolve())}:{added.line}: added {added.id} "
+               f"({added.path}, sha256 {added.sha256[:12]}…)")

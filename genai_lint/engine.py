@@ -8,11 +8,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from genai_lint.config import ConfigError, Settings, load_config
+from genai_lint.config import ConfigError, Settings, apply_overrides, load_config
 from genai_lint.findings import Finding, Report, Severity
 from genai_lint.project import (Manifest, Project, changed_file_manifests, discover, find_root, is_manifest_name,
-                                load_manifests, relative)
+                                load_manifests, relative, source_root)
 from genai_lint.rules import Rule, all_rules, matches
+from genai_lint.waivers import apply_waivers
 
 
 @dataclass
@@ -67,22 +68,28 @@ def settings_for(target: Target, overrides: dict[str, Any]) -> Settings:
     settings = Settings()
     if target.config is not None:
         load_config(target.config, settings)
-    for key, value in overrides.items():
-        if key == "extend_select":
-            settings.set(key, settings.extend_select + value, "command line")
-        else:
-            settings.set(key, value, "command line")
+    apply_overrides(settings, overrides)
     return settings
 
 
 def check(paths: list[str], overrides: dict[str, Any], config: Path | None = None) -> Report:
     """Run every selected rule on the manifests named by ``paths``; one report for all roots."""
-    gc.disable()  # a short-lived run building many containers: collection only costs time
-    reports = [check_project(target, settings_for(target, overrides)) for target in targets(paths, config)]
+    was_enabled = gc.isenabled()
+    gc.disable()  # loading builds millions of containers and no cycles: collection only costs time
+    try:
+        reports = [check_project(target, settings_for(target, overrides)) for target in targets(paths, config)]
+    finally:
+        if was_enabled:
+            gc.enable()
     return merge(reports)
 
 
 def check_project(target: Target, settings: Settings) -> Report:
+    return evaluate_project(target, settings)[1]
+
+
+def load_project(target: Target, settings: Settings) -> Project:
+    """Every manifest under the root of ``target``, loaded, with ``requested`` set on those asked for."""
     root = target.root
     every = discover(root, settings)
     requested: set[Path] = set(target.manifests)
@@ -98,14 +105,23 @@ def check_project(target: Target, settings: Settings) -> Report:
         raise ConfigError(f"no manifests ({', '.join(settings.manifests)}) found under {target.directories[0] if target.directories else root}")
     for manifest in project.manifests:
         manifest.requested = manifest.path in requested
+    return project
+
+
+def evaluate_project(target: Target, settings: Settings) -> tuple[Project, Report]:
+    """Load the production of ``target`` and run the rules: the loaded project and its report."""
+    project = load_project(target, settings)
+    root = target.root
     findings = run_rules(project, selected_rules(settings))
     wanted = {manifest.rel for manifest in project.manifests if manifest.requested}
     findings = [finding for finding in findings if finding.path in wanted]
     findings = apply_settings(findings, settings)
     assets = sum(1 for asset in project.assets if asset.manifest.requested)
     rules = {code: rule.info() for code, rule in all_rules().items()}
-    return Report(root=root, findings=sorted(findings, key=lambda f: f.sort_key), rules=rules, manifests=len(wanted),
-                  assets=assets, evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on)
+    report = Report(root=root, source_root=source_root(root), findings=sorted(findings, key=lambda f: f.sort_key),
+                    rules=rules, manifests=len(wanted),
+                    assets=assets, evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on)
+    return project, report
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
@@ -120,7 +136,7 @@ def run_rules(project: Project, rules: list[Rule]) -> list[Finding]:
 
     ctx = Context(project)
     findings: list[Finding] = []
-    by_scope: dict[str, list[Callable]] = {"manifest": [], "asset": [], "project": []}
+    by_scope: dict[str, list[Callable]] = {"manifest": [], "asset": [], "project": [], "waiver": [], "delivery": []}
     for rule in rules:
         by_scope[rule.scope].append(rule.check)
     for manifest in project.manifests:
@@ -134,7 +150,7 @@ def run_rules(project: Project, rules: list[Rule]) -> list[Finding]:
                 findings.extend(check_asset(asset, ctx))
     for check_project_rule in by_scope["project"]:
         findings.extend(check_project_rule(ctx))
-    return findings
+    return apply_waivers(findings, ctx, rules)
 
 
 def apply_settings(findings: list[Finding], settings: Settings) -> list[Finding]:
@@ -172,6 +188,7 @@ def merge(reports: list[Report]) -> Report:
             manifest = finding.manifest if finding.manifest is None or prefix in ("", ".") else f"{prefix}/{finding.manifest}"
             findings.append(replace(finding, path=joined, manifest=manifest))
     first = reports[0]
-    return Report(root=common, findings=sorted(findings, key=lambda f: f.sort_key), rules=first.rules,
+    return Report(root=common, source_root=source_root(common), findings=sorted(findings, key=lambda f: f.sort_key),
+                  rules=first.rules,
                   manifests=sum(r.manifests for r in reports), assets=sum(r.assets for r in reports),
                   evaluation_date=first.evaluation_date, fail_on=min(r.fail_on for r in reports))
