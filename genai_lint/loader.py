@@ -72,6 +72,8 @@ class Document:
     data: Any
     root: Any
     duplicates: list[DuplicateKey] = field(default_factory=list)
+    hidden: list[tuple[Span, str]] = field(default_factory=list)
+    """Invisible characters (bidirectional controls, zero-width) and where they are written."""
 
     def node(self, path: tuple) -> tuple[Any, Any, int]:
         """The deepest (key node, value node) reachable along ``path``, and how many steps it took."""
@@ -218,10 +220,31 @@ def load(path: Path, text: str | None = None) -> Document:
         raise LoadError("unresolved merge conflict marker; finish the merge first", Span(line, 1, line, 8))
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     root = _compose(text)
-    document = Document(path=path, data=None, root=root)
+    document = Document(path=path, data=None, root=root, hidden=find_hidden(text))
     if root is not None:
         document.data = _Constructor(document).build(root)
     return document
+
+
+HIDDEN_RE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Characters that change or hide what a reviewer sees: bidirectional controls and zero-width marks."""
+
+
+def find_hidden(text: str, limit: int = 1000) -> list[tuple[Span, str]]:
+    """Where each invisible character is written, with its code point (``U+202E``); at most ``limit``."""
+    found: list[tuple[Span, str]] = []
+    line, line_start, scanned = 1, 0, 0
+    for match in HIDDEN_RE.finditer(text):
+        newlines = text.count("\n", scanned, match.start())
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", scanned, match.start()) + 1
+        scanned = match.start()
+        column = match.start() - line_start + 1
+        found.append((Span(line, column, line, column + 1), f"U+{ord(match.group()):04X}"))
+        if len(found) >= limit:
+            break
+    return found
 
 
 def _compose(text: str) -> Any:

@@ -400,3 +400,34 @@ def missing_hash(asset: Entry, ctx: Context) -> Iterator[Finding]:
     if located is not None and located.state == "ok":
         yield ctx.finding("M012", asset, ("path",), f"{asset.get('path')} has no sha256",
                           fix="run `genai-lint hash` to fill it in")
+
+
+@rule("M015", "hidden-unicode", "warning",
+      "Text holds invisible characters (bidirectional controls or zero-width marks) that can hide what a reviewer reads.",
+      "manifest")
+def hidden_unicode(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That the manifest's text holds no invisible characters: bidirectional controls (U+202A to
+    U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C) and zero-width marks (U+200B to U+200D,
+    U+2060 to U+2064, U+FEFF, U+180E). Each is reported at its exact column.
+
+    ## Why
+    Such characters can reorder or hide text on screen ("Trojan Source"): a prompt can read as
+    harmless in review while naming an artist or a performer, and an id can look like another.
+    A record meant for legal review must read the same to everyone.
+
+    ## Example
+    ```yaml
+    prompt: "castle at dusk<U+202E>ilbhG oiduts ni"    # M015 at the U+202E, which reverses what follows
+    ```
+
+    ## Fix
+    Delete the character (most editors show it when asked), or write it as an escape such as
+    `"\\u200d"` in a double-quoted string if it is really meant.
+    """
+    if manifest.document is None:
+        return
+    for span, codepoint in manifest.document.hidden:
+        yield ctx.finding("M015", manifest, message=f"invisible character {codepoint} in the text", span=span,
+                          fix="delete it, or write it as an escape in a double-quoted string if it is meant")
