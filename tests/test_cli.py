@@ -153,3 +153,14 @@ def test_code_host_paths_are_relative_to_the_git_top_level(tmp_path, project):
     assert uris == {"prod/genai-manifest.yaml"}
     assert {issue["location"]["path"] for issue in json.loads(gitlab_file.read_text())} == {"prod/genai-manifest.yaml"}
     assert check_json(root).findings[0]["path"] == "genai-manifest.yaml"  # JSON stays root-relative
+
+
+def test_readme_configuration_example_is_valid(tmp_path):
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Configuration"):readme.index("## In pre-commit and CI")]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / ".genai-lint.yaml").write_text(example)
+    (tmp_path / "genai-manifest.yaml").write_text("manifest_version: 1\nproduction:\n  id: demo\n")
+    result = run_cli("check", str(tmp_path), "--show-config")
+    assert result.exit_code == 0, result.stderr
+    assert "G301" in result.output and "Mara Kellen" in result.output
