@@ -1,3 +1,3 @@
-from genai_lint.cli import main
+from genai_lint.entry import main
 
 main()

@@ -123,7 +123,7 @@ def run_guarded(function: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="genai-lint")
+@click.version_option(__version__, "-V", "--version", prog_name="genai-lint")
 def main() -> None:
     """Check a production's generative-AI manifests against the schema and the studio rules."""
 

@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 from genai_lint.config import ConfigError, Settings, apply_overrides, load_config
 from genai_lint.findings import Finding, Report, Severity
-from genai_lint.project import (Manifest, Project, changed_file_manifests, discover, find_root, is_manifest_name,
-                                load_manifests, relative, source_root)
+from genai_lint.project import (Manifest, Project, changed_file_manifests, discover, find_root, is_excluded,
+                                is_manifest_name, load_manifests, relative, source_root)
 from genai_lint.rules import Rule, all_rules, matches
 from genai_lint.waivers import apply_waivers
 
@@ -92,7 +92,8 @@ def load_project(target: Target, settings: Settings) -> Project:
     """Every manifest under the root of ``target``, loaded, with ``requested`` set on those asked for."""
     root = target.root
     every = discover(root, settings)
-    requested: set[Path] = set(target.manifests)
+    # Configured excludes win over paths given explicitly, as pre-commit passes them (ruff's --force-exclude).
+    requested: set[Path] = {path for path in target.manifests if not is_excluded(path, root, settings)}
     if target.everything:
         requested.update(every)
     for directory in target.directories:

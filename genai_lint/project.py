@@ -173,6 +173,11 @@ def discover(root: Path, settings: Settings, under: Path | None = None) -> list[
     return sorted(found)
 
 
+def is_excluded(path: Path, root: Path, settings: Settings) -> bool:
+    """Whether the configuration's ``exclude`` globs cover ``path``."""
+    return _excluded(relative(path, root), path.name, settings)
+
+
 def _excluded(rel: str, name: str, settings: Settings) -> bool:
     return any(fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern) or rel.startswith(pattern.rstrip("/") + "/")
                for pattern in settings.exclude)

@@ -164,3 +164,9 @@ def test_readme_configuration_example_is_valid(tmp_path):
     result = run_cli("check", str(tmp_path), "--show-config")
     assert result.exit_code == 0, result.stderr
     assert "G301" in result.output and "Mara Kellen" in result.output
+
+
+def test_version_fast_path_matches_click():
+    fast = subprocess.run([sys.executable, "-m", "genai_lint", "--version"], capture_output=True, text=True)
+    slow = run_cli("--version")
+    assert fast.stdout == slow.output == f"genai-lint, version {__import__('genai_lint').__version__}\n"

@@ -377,3 +377,14 @@ def test_schema_and_parser_reject_the_same_mistakes(validator, tmp_path, config)
     path.write_text(json.dumps(config))
     with pytest.raises(ConfigError, match=r"\.genai-lint\.yaml:\d+:\d+: "):
         load_config(path, Settings())
+
+
+def test_exclude_applies_to_explicitly_named_manifests(tmp_path):
+    """pre-commit passes paths explicitly; a configured exclude still wins (like ruff's --force-exclude)."""
+    from conftest import CLEAN, run_cli, write_project
+
+    root = write_project(tmp_path / "prod", {"archive/genai-manifest.yaml": CLEAN.replace("tool: ent", "tool: nope")},
+                         config="exclude: [archive/]\n")
+    result = run_cli("check", str(root / "archive" / "genai-manifest.yaml"), "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["findings"] == []
