@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ class Context:
         self.date: dt.date = project.settings.date
         self._registry = REGISTRY
         self._files: dict[int, AssetFile] = {}
+        self._locator = _Locator(project.root)
+        self._clearances: dict[int, dict[str, str]] = {}
         self._hashes: dict[Path, str | OSError] | None = None
 
     # Reporting -----------------------------------------------------------------------------
@@ -91,16 +94,23 @@ class Context:
 
     def clearance(self, asset: Entry, scope: str) -> str | None:
         """``approved`` if a live listed approval covers ``scope``, ``expired`` if only expired ones do."""
-        state = None
+        key = id(asset)
+        states = self._clearances.get(key)
+        if states is None:
+            states = self._clearances[key] = self._scope_states(asset)
+        return states.get(scope)
+
+    def _scope_states(self, asset: Entry) -> dict[str, str]:
+        states: dict[str, str] = {}
         for _, approval in self.approval_refs(asset):
             scopes = approval.get("scopes")
-            if not isinstance(scopes, list) or scope not in scopes:
+            if not isinstance(scopes, list):
                 continue
-            if self.expired(approval):
-                state = EXPIRED
-            else:
-                return APPROVED
-        return state
+            state = EXPIRED if self.expired(approval) else APPROVED
+            for scope in scopes:
+                if isinstance(scope, str) and states.get(scope) != APPROVED:
+                    states[scope] = state
+        return states
 
     def cleared(self, asset: Entry, *scopes: str) -> bool:
         """Whether any of ``scopes`` is covered, counting expired approvals (A605 reports those)."""
@@ -134,37 +144,57 @@ class Context:
             return None
         key = id(asset)
         if key not in self._files:
-            self._files[key] = _locate(self.project.root, asset.manifest.path.parent, target)
+            self._files[key] = self._locator.locate(asset.manifest.folder, target, self.settings.check_files)
         return self._files[key]
 
 
-def _locate(root: Path, base: Path, target: str) -> AssetFile:
-    if os.path.isabs(target) or target.startswith(("/", "\\")) or (len(target) > 1 and target[1] == ":"):
-        return AssetFile("outside", None, "is an absolute path")
-    joined = Path(os.path.normpath(base / target))
-    real_root = root.resolve()
-    try:
-        joined.relative_to(root)
-    except ValueError:
-        return AssetFile("outside", None, "leaves the project root through '..'")
-    try:
-        real = joined.resolve()
-    except (OSError, RuntimeError):
-        return AssetFile("unreadable", joined, "is a symlink loop")
-    if real != real_root and real_root not in real.parents:
-        return AssetFile("outside", None, "resolves through a symlink to a place outside the project root")
-    try:
-        info = real.stat()
-    except FileNotFoundError:
-        return AssetFile("missing", joined)
-    except OSError as exc:
-        return AssetFile("unreadable", joined, f"cannot be read ({exc.strerror})")
-    if not stat.S_ISREG(info.st_mode):
-        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        return AssetFile("not-file", joined, f"is {kind}")
-    if not os.access(real, os.R_OK):
-        return AssetFile("unreadable", joined, "cannot be read (permission denied)")
-    return AssetFile("ok", real)
+class _Locator:
+    """Resolves asset paths against the root, resolving each folder once (a production has few)."""
+
+    def __init__(self, root: Path):
+        self.root = str(root)
+        self.real_root = os.path.realpath(root)
+        self.folders: dict[str, str] = {}
+
+    def inside(self, real: str) -> bool:
+        return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
+
+    def locate(self, base: str, target: str, touch: bool = True) -> AssetFile:
+        """Where ``target`` leads from ``base``. ``touch=False`` (``--no-files``) looks at folders only, never at the file."""
+        if os.path.isabs(target) or target.startswith(("/", "\\")) or (len(target) > 1 and target[1] == ":"):
+            return AssetFile("outside", None, "is an absolute path")
+        joined = os.path.normpath(os.path.join(base, target))
+        if not (joined == self.root or joined.startswith(self.root.rstrip(os.sep) + os.sep)):
+            return AssetFile("outside", None, "leaves the project root through '..'")
+        folder, name = os.path.split(joined)
+        real_folder = self.folders.get(folder)
+        if real_folder is None:
+            real_folder = self.folders[folder] = os.path.realpath(folder)
+        real = os.path.join(real_folder, name)
+        if not touch:
+            if not self.inside(real_folder):
+                return AssetFile("outside", None, "resolves through a symlink to a place outside the project root")
+            return AssetFile("unchecked", None)
+        try:
+            info = os.lstat(real)
+            if stat.S_ISLNK(info.st_mode):
+                real = os.path.realpath(real)
+                info = os.stat(real)
+        except FileNotFoundError:
+            if not self.inside(real_folder):
+                return AssetFile("outside", None, "resolves through a symlink to a place outside the project root")
+            return AssetFile("missing", Path(joined))
+        except OSError as exc:
+            detail = "is a symlink loop" if exc.errno == errno.ELOOP else f"cannot be read ({exc.strerror})"
+            return AssetFile("unreadable", Path(joined), detail)
+        if not self.inside(real):
+            return AssetFile("outside", None, "resolves through a symlink to a place outside the project root")
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            return AssetFile("not-file", Path(joined), f"is {kind}")
+        if not os.access(real, os.R_OK):
+            return AssetFile("unreadable", Path(joined), "cannot be read (permission denied)")
+        return AssetFile("ok", Path(real))
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -60,6 +60,7 @@ class DuplicateKey:
 
     key: str
     path: tuple
+    """The mapping's data path, down to the entry level (``('assets', 3)`` for any key inside asset 3)."""
     first: Span
     second: Span
 
@@ -158,6 +159,25 @@ def _pairs(node: Any):
         yield from _pairs(source)
 
 
+class NotRegularFile(OSError):
+    """A FIFO, device, socket or folder where a file was expected."""
+
+
+def open_regular(path: Path | str) -> Any:
+    """``path`` opened for binary reading, never blocking on a FIFO; :class:`NotRegularFile` unless a regular file."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFile(0, "not a regular file", str(path))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    handle = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):  # swapped for a FIFO after the stat above
+            raise NotRegularFile(0, "not a regular file", str(path))
+        return os.fdopen(handle, "rb")
+    except BaseException:
+        os.close(handle)
+        raise
+
+
 def read_manifest_text(path: Path) -> str:
     """Read and decode a manifest, refusing what is not a sane text file."""
     return decode(read_manifest_bytes(path))
@@ -166,10 +186,8 @@ def read_manifest_text(path: Path) -> str:
 def read_manifest_bytes(path: Path) -> bytes:
     """The bytes of a manifest, refusing what is not a regular file or is over the size limit."""
     try:
-        with open(path, "rb") as stream:
+        with open_regular(path) as stream:
             info = os.fstat(stream.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise LoadError("not a regular file", Span(1, 1, 1, 1))
             if info.st_size > MAX_MANIFEST_BYTES:
                 raise LoadError(
                     f"manifest is {info.st_size / 2**20:.0f} MiB, over the "
@@ -177,6 +195,8 @@ def read_manifest_bytes(path: Path) -> bytes:
                     Span(1, 1, 1, 1),
                 )
             raw = stream.read(MAX_MANIFEST_BYTES + 1)
+    except NotRegularFile:
+        raise LoadError("not a regular file (a folder, FIFO, device or socket)", Span(1, 1, 1, 1)) from None
     except OSError as exc:
         raise LoadError(f"cannot read file: {exc.strerror or exc}", Span(1, 1, 1, 1)) from None
     return raw
@@ -230,15 +250,31 @@ HIDDEN_RE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u20
 """Characters that change or hide what a reviewer sees: bidirectional controls and zero-width marks."""
 
 
+_BREAK_RE = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""Line breaks as libyaml counts them for positions."""
+
+
+def _has_odd_breaks(text: str) -> bool:
+    """Whether ``text`` breaks lines other than with LF or CRLF (a lone CR, NEL, U+2028, U+2029)."""
+    return "\x85" in text or "\u2028" in text or "\u2029" in text or text.count("\r") != text.count("\r\n")
+
+
 def find_hidden(text: str, limit: int = 1000) -> list[tuple[Span, str]]:
     """Where each invisible character is written, with its code point (``U+202E``); at most ``limit``."""
     found: list[tuple[Span, str]] = []
     line, line_start, scanned = 1, 0, 0
+    odd_breaks: bool | None = None
     for match in HIDDEN_RE.finditer(text):
-        newlines = text.count("\n", scanned, match.start())
-        if newlines:
-            line += newlines
-            line_start = text.rfind("\n", scanned, match.start()) + 1
+        if odd_breaks is None:
+            odd_breaks = _has_odd_breaks(text)
+        if odd_breaks:  # count lines as libyaml does, or the column would point into another line
+            for found_break in _BREAK_RE.finditer(text, scanned, match.start()):
+                line, line_start = line + 1, found_break.end()
+        else:
+            newlines = text.count("\n", scanned, match.start())
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", scanned, match.start()) + 1
         scanned = match.start()
         column = match.start() - line_start + 1
         found.append((Span(line, column, line, column + 1), f"U+{ord(match.group()):04X}"))
@@ -284,10 +320,12 @@ def resolve_plain(value: str) -> str:
 class _ResolverMixin:
     """What the composer asks of a resolver: a tag per node, by the YAML 1.2 core schema."""
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind.id == "scalar":
-            return resolve_plain(value) if implicit[0] else STR
-        return SEQ if kind.id == "sequence" else MAP
+    def resolve(self, kind: Any, value: Any, implicit: Any, _maybe: frozenset = _MAYBE_TYPED) -> str:
+        if value is None:  # a sequence or mapping
+            return SEQ if kind.id == "sequence" else MAP
+        if implicit[0] and (not value or value[0] in _maybe or value == "<<"):
+            return resolve_plain(value)
+        return STR
 
     def descend_resolver(self, *args: Any) -> None:
         pass
@@ -333,9 +371,12 @@ class _Constructor:
         self.built: dict[int, Any] = {}
         self.weight: dict[int, int] = {}
         self.own_nodes = 0
+        self.aliased = False
 
     def build(self, root: Any) -> Any:
         data = self._build(root, ())
+        if not self.aliased:  # no node reached twice: the document is exactly its own size
+            return data
         expanded = self._weight(root)
         budget = 2 * self.own_nodes + MIN_ALIAS_BUDGET
         if expanded > budget:
@@ -364,17 +405,22 @@ class _Constructor:
         return total
 
     def _build(self, node: Any, path: tuple) -> Any:
+        """The data of ``node``. ``path`` locates it down to the entry level (``('assets', 3)``)."""
+        self.own_nodes += 1
+        if node.id == "scalar":  # scalars are cheap to rebuild, so only collections are shared
+            return node.value if node.tag == STR else self._scalar(node)
         key = id(node)
         if key in self.built:
+            self.aliased = True
             return self.built[key]
-        self.own_nodes += 1
-        if node.id == "scalar":
-            value = self._scalar(node)
-        elif node.id == "sequence":
+        if node.id == "sequence":
             self._check_tag(node, SEQ)
             value = []
             self.built[key] = value
-            value.extend(self._build(item, path + (index,)) for index, item in enumerate(node.value))
+            if len(path) < 2:
+                value.extend(self._build(item, path + (index,)) for index, item in enumerate(node.value))
+            else:
+                value.extend(self._build(item, path) for item in node.value)
         else:
             self._check_tag(node, MAP)
             value = {}
@@ -384,8 +430,8 @@ class _Constructor:
         return value
 
     def _fill_mapping(self, value: dict, node: Any, path: tuple) -> None:
-        first_seen: dict[str, Any] = {}
         merges = []
+        deeper = len(path) < 2
         for key_node, value_node in node.value:
             if key_node.id != "scalar":
                 raise LoadError("a mapping key must be plain text, not a list or mapping", node_span(key_node))
@@ -393,13 +439,11 @@ class _Constructor:
             if key_node.tag == MERGE:
                 merges.append(value_node)
                 continue
-            if name in first_seen:
-                self.document.duplicates.append(
-                    DuplicateKey(name, path, node_span(first_seen[name]), node_span(key_node))
-                )
+            if name in value:
+                first = next(k for k, _ in node.value if k.id == "scalar" and k.value == name)
+                self.document.duplicates.append(DuplicateKey(name, path, node_span(first), node_span(key_node)))
                 continue
-            first_seen[name] = key_node
-            value[name] = self._build(value_node, path + (name,))
+            value[name] = self._build(value_node, path + (name,) if deeper else path)
         for merge in merges:
             sources = merge.value if merge.id == "sequence" else [merge]
             for source in sources:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,11 @@ class Manifest:
     document: Document | None = None
     error: LoadError | None = None
     schema_errors: list[SchemaError] = field(default_factory=list)
+
+    @cached_property
+    def folder(self) -> str:
+        """The manifest's folder, as a string (asset paths are relative to it)."""
+        return os.path.dirname(self.path)
 
     @property
     def data(self) -> dict:
@@ -64,7 +70,7 @@ class Entry:
 
     def get(self, name: str, default: Any = None) -> Any:
         """The field's value, or ``default`` when it is missing or broke the schema (M002 said so)."""
-        if name in self.broken:
+        if self.broken and name in self.broken:
             return default
         return self.data.get(name, default)
 
@@ -134,10 +140,28 @@ def _git_toplevel(start: Path) -> Path | None:
 
 
 def relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` (POSIX), for display; bytes of a name that is not UTF-8 show as ``\\xff``."""
     try:
-        return path.relative_to(root).as_posix()
+        text = path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        text = path.as_posix()
+    return printable_path(text)
+
+
+def printable_path(text: str) -> str:
+    """A file name as valid text: the undecodable bytes Python keeps as lone surrogates become ``\\xNN``."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system gave: show it as an escape too
+        raw = text.encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def is_manifest_name(name: str, settings: Settings) -> bool:

@@ -38,11 +38,11 @@ def proprietary_data_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]
     ## Fix
     Obtain written approval with scope `proprietary-data` and list it in `approvals`.
     """
-    if ctx.cleared(asset, "proprietary-data"):
+    sensitive = [(index, item) for index, item in inputs(asset) if item.get("source") in SENSITIVE_SOURCES]
+    if not sensitive or ctx.cleared(asset, "proprietary-data"):
         return
-    for index, item in inputs(asset):
-        if item.get("source") in SENSITIVE_SOURCES:
-            yield ctx.finding("A601", asset, ("inputs", index, "source"),
+    for index, item in sensitive:
+        yield ctx.finding("A601", asset, ("inputs", index, "source"),
                               f"{item.get('source')} input '{item.get('ref')}' used without a proprietary-data approval",
                               fix="obtain written approval with scope proprietary-data and list it")
 
@@ -72,11 +72,12 @@ def artist_work_training_unapproved(asset: Entry, ctx: Context) -> Iterator[Find
     ## Fix
     Obtain written approval with scope `artist-work-training`, or train only on owned material.
     """
-    if ctx.cleared(asset, "artist-work-training"):
+    trained = [(index, item) for index, item in inputs(asset)
+               if item.get("use") == "training" and item.get("source") in OTHERS_WORK]
+    if not trained or ctx.cleared(asset, "artist-work-training"):
         return
-    for index, item in inputs(asset):
-        if item.get("use") == "training" and item.get("source") in OTHERS_WORK:
-            yield ctx.finding("A602", asset, ("inputs", index, "use"),
+    for index, item in trained:
+        yield ctx.finding("A602", asset, ("inputs", index, "use"),
                               f"model trained on {item.get('source')} input '{item.get('ref')}' without an artist-work-training approval",
                               fix="obtain written approval with scope artist-work-training, or train on owned material")
 
@@ -84,9 +85,10 @@ def artist_work_training_unapproved(asset: Entry, ctx: Context) -> Iterator[Find
 def _content_unapproved(asset: Entry, ctx: Context, code: str, values: tuple[str, ...], scope: str,
                         what: str) -> Iterator[Finding]:
     """Findings for content ``values`` on an asset not cleared for ``scope``."""
-    if ctx.cleared(asset, scope):
+    found = list(content_items(asset, *values))
+    if not found or ctx.cleared(asset, scope):
         return
-    for index, value in content_items(asset, *values):
+    for index, value in found:
         yield ctx.finding(code, asset, ("content", index), f"{what} ('{value}') without a {scope} approval",
                           fix=f"obtain written approval with scope {scope} and list it")
 

@@ -37,7 +37,8 @@ def generated_in_deliverable(asset: Entry, ctx: Context) -> Iterator[Finding]:
     Obtain written approval with scope `final-deliverable` and list it, or replace the element
     with non-generated material before delivery.
     """
-    if ctx.cleared(asset, "final-deliverable"):
+    final = asset.get("deliverable") is True or asset.get("purpose") == "final"
+    if not final or ctx.cleared(asset, "final-deliverable"):
         return
     if asset.get("deliverable") is True:
         yield ctx.finding("G401", asset, ("deliverable",), f"asset {asset.label()} is in the deliverables without a final-deliverable approval",

@@ -84,9 +84,10 @@ def copyrighted_material_unapproved(asset: Entry, ctx: Context) -> Iterator[Find
     ## Fix
     Obtain written approval with scope `copyrighted-reference` and list its id in `approvals`.
     """
-    if ctx.cleared(asset, "copyrighted-reference"):
+    found = list(content_items(asset, "copyrighted-material"))
+    if not found or ctx.cleared(asset, "copyrighted-reference"):
         return
-    for index, _ in content_items(asset, "copyrighted-material"):
+    for index, _ in found:
         yield ctx.finding("G102", asset, ("content", index),
                           "content includes copyrighted material but no approval covers copyrighted-reference",
                           fix="obtain written approval with scope copyrighted-reference and list it in approvals")
@@ -117,20 +118,19 @@ def prompt_watchlist(asset: Entry, ctx: Context) -> Iterator[Finding]:
     Describe the look in your own words, or obtain a `copyrighted-reference` (or
     `public-figure`) approval and list it.
     """
-    if ctx.cleared(asset, "copyrighted-reference", "public-figure"):
-        return
     prompts: list[tuple[tuple, str]] = []
     if isinstance(asset.get("prompt"), str):
         prompts.append((("prompt",), asset.get("prompt")))
     if isinstance(asset.get("prompts"), list):
         prompts.extend((("prompts", index), text) for index, text in enumerate(asset.get("prompts")) if isinstance(text, str))
-    for path, text in prompts:
-        match = ctx.watchlist.first(text)
-        if match is not None:
-            found = text[match.start:match.end]
-            yield ctx.finding("G103", asset, path, f"prompt contains '{found}', which is on the watch list",
-                              span=_match_span(ctx, asset, path, text, match.start, match.end),
-                              fix="describe the look in your own words, or obtain a copyrighted-reference approval")
+    matches = [(path, text, match) for path, text in prompts if (match := ctx.watchlist.first(text)) is not None]
+    if not matches or ctx.cleared(asset, "copyrighted-reference", "public-figure"):
+        return
+    for path, text, match in matches:
+        found = text[match.start:match.end]
+        yield ctx.finding("G103", asset, path, f"prompt contains '{found}', which is on the watch list",
+                          span=_match_span(ctx, asset, path, text, match.start, match.end),
+                          fix="describe the look in your own words, or obtain a copyrighted-reference approval")
 
 
 def _match_span(ctx: Context, asset: Entry, path: tuple, text: str, start: int, end: int) -> Span | None:

@@ -77,9 +77,7 @@ def talent_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]:
     ## Fix
     Obtain written approval with scope `talent-performance` and list it in `approvals`.
     """
-    if ctx.cleared(asset, "talent-performance"):
-        return
     places = talent_places(asset)
-    if places:
+    if places and not ctx.cleared(asset, "talent-performance"):
         yield ctx.finding("G502", asset, places[0], f"asset {asset.label()} involves talent without a talent-performance approval",
                           fix="obtain written approval with scope talent-performance and list it")
