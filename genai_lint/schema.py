@@ -11,7 +11,7 @@ import difflib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 SCHEMA_FILE = "manifest-v1.schema.json"
@@ -29,7 +29,7 @@ class SchemaError:
 
 
 def schema_text() -> str:
-    return resources.files("genai_lint").joinpath("schemas", SCHEMA_FILE).read_text(encoding="utf-8")
+    return (Path(__file__).parent / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +49,25 @@ def validate(data: Any) -> list[SchemaError]:
     validator = _validator()
     if validator.is_valid(data):
         return []
-    return [_explain(error, data) for error in validator.iter_errors(data)]
+    try:
+        errors = list(validator.iter_errors(data))
+    except ValueError:  # jsonschema-rs cannot hand back a value nested more than 255 levels deep
+        data = _shallow(data, SHALLOW_DEPTH)
+        errors = list(validator.iter_errors(data))
+    return [_explain(error, data) for error in errors]
+
+
+SHALLOW_DEPTH = 64
+"""No rule of the schema looks this deep (extension fields, which may nest, are not checked inside)."""
+
+
+def _shallow(value: Any, depth: int) -> Any:
+    """``value`` with what lies more than ``depth`` levels down replaced by a marker, for reporting errors."""
+    if isinstance(value, dict):
+        return {key: _shallow(item, depth - 1) for key, item in value.items()} if depth else "…"
+    if isinstance(value, list):
+        return [_shallow(item, depth - 1) for item in value] if depth else "…"
+    return value
 
 
 def _subschema(schema_path: list) -> dict:

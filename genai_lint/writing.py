@@ -6,7 +6,8 @@ goes to a temporary file in the same folder, is flushed and fsynced, takes the o
 permission bits, and is renamed over the target in one step; the folder is then fsynced so the
 rename survives a crash. Readers, and a second genai-lint writing the same file at the same
 time, see the old file or the new one, never a mix. When anything fails on the way, the
-temporary file is removed and the original is left byte-for-byte as it was.
+temporary file is removed and the original is left byte-for-byte as it was. A target that is a
+device or a FIFO (``--output sarif:/dev/stdout``) is written to, never replaced.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 __all__ = ["atomic_write", "write_text_atomic", "replace_if_unchanged", "ChangedOnDisk"]
@@ -37,11 +37,16 @@ def atomic_write(path: Path | str, data: bytes | str, *, exclusive: bool = False
     target = Path(os.path.realpath(path))
     directory = target.parent
     try:
-        existing: os.stat_result | None = os.stat(target)
+        existing: os.stat_result | None = os.stat(path)  # the file a symlink leads to, as for ``target``
     except FileNotFoundError:
         existing = None
     if existing is not None and exclusive:
         raise FileExistsError(17, "File exists", str(path))
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        _write_through(Path(path), existing, payload)  # not ``target``: /dev/stdout may lead to "pipe:[…]"
+        return
+    import tempfile  # imported here: a plain check never writes
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         try:
@@ -102,6 +107,17 @@ def _link_exclusive(temporary: str, target: Path) -> None:
         os.replace(temporary, target)
         return
     os.unlink(temporary)
+
+
+def _write_through(target: Path, existing: os.stat_result, payload: bytes) -> None:
+    """Write to a device or FIFO (``/dev/stdout``, a pipe) as a shell redirection would; never rename over it."""
+    if stat.S_ISDIR(existing.st_mode):
+        raise IsADirectoryError(21, "Is a directory", str(target))
+    handle = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        _write_all(handle, payload)
+    finally:
+        os.close(handle)
 
 
 def _write_all(handle: int, payload: bytes) -> None:
