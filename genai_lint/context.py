@@ -163,7 +163,10 @@ class _Locator:
         """Where ``target`` leads from ``base``. ``touch=False`` (``--no-files``) looks at folders only, never at the file."""
         if os.path.isabs(target) or target.startswith(("/", "\\")) or (len(target) > 1 and target[1] == ":"):
             return AssetFile("outside", None, "is an absolute path")
-        joined = os.path.normpath(os.path.join(base, target))
+        if ".." in target or "/." in "/" + target or "//" in target or "\\" in target:
+            joined = os.path.normpath(os.path.join(base, target))
+        else:  # already normal: skip normpath, the common case
+            joined = base + os.sep + target
         if not (joined == self.root or joined.startswith(self.root.rstrip(os.sep) + os.sep)):
             return AssetFile("outside", None, "leaves the project root through '..'")
         folder, name = os.path.split(joined)
