@@ -85,3 +85,30 @@ def test_check_uses_cache_and_still_catches_a_changed_file(project):
     (root / "a.png").write_bytes(b"changed bytes")
     assert check_json(root).codes() == {"M008"}
     assert ASSET_SHA in CLEAN
+
+
+def test_progress_only_on_a_terminal_outside_ci_and_not_quiet(monkeypatch, capsys):
+    import io
+
+    from genai_lint.hashing import Progress, show_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.delenv("CI", raising=False)
+    assert show_progress(quiet=False)
+    assert not show_progress(quiet=True)
+    monkeypatch.setenv("CI", "true")
+    assert not show_progress(quiet=False)
+    meter = Progress(files=2, total=3 * 2**30, enabled=True)
+    meter.start -= 10  # as if hashing had been going on for a while
+    meter.last -= 10
+    meter.done_files = 1
+    meter.advance(2**30)
+    meter.close()
+    drawn = terminal.getvalue()
+    assert "hashing 1/2 files" in drawn and "1.0 GiB of 3.0 GiB" in drawn and "/s" in drawn
+    assert drawn.endswith("\r")
