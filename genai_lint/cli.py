@@ -35,7 +35,9 @@ class Failure(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"genai-lint: error: {self.format_message()}", err=True)
+        from genai_lint.formats._common import one_line
+
+        click.echo(f"genai-lint: error: {one_line(self.format_message())}", err=True)
 
 
 def _codes(values: tuple[str, ...], flag: str) -> list[str]:
@@ -132,41 +134,80 @@ def _severity(value: str | None) -> Severity | None:
     return Severity.parse(value) if value else None
 
 
+_SHARED_OPTIONS = [
+    click.option("--format", "format_name", type=click.Choice(STDOUT_FORMATS), default="auto", show_default=True,
+                 help="Output format on stdout; auto is github inside GitHub Actions (GITHUB_ACTIONS=true), else text."),
+    click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
+                 help="Also write FORMAT to PATH (repeatable), e.g. sarif:genai-lint.sarif."),
+    click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated), e.g. G2,M010."),
+    click.option("--ignore", multiple=True, help="Skip these codes or prefixes."),
+    click.option("--extend-select", multiple=True, help="Add codes or prefixes to the selection."),
+    click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default error)."),
+    click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
+    click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Evaluate approvals and waivers on this date (default today)."),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                 help="Use this configuration file (.genai-lint.yaml or a TOML file with [tool.genai-lint]) "
+                      "instead of discovering one."),
+    click.option("--no-cache", is_flag=True,
+                 help="Read and hash everything again instead of using .genai-lint-cache/."),
+    click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source frames, no summary, no progress."),
+    click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+                 help="Colour the text output (NO_COLOR is honoured with auto)."),
+]
+
+
+def shared_options(function: Any) -> Any:
+    """The options ``check`` and ``gate`` share: output, selection, thresholds, date, configuration."""
+    for option in reversed(_SHARED_OPTIONS):
+        function = option(function)
+    return function
+
+
+def overrides_from(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
+                   fail_on: str | None, date_text: str | None, no_cache: bool, quiet: bool) -> dict[str, Any]:
+    """Command-line settings that override the configuration file."""
+    overrides: dict[str, Any] = {"cache": not no_cache, "quiet": quiet}
+    if select:
+        overrides["select"] = _codes(select, "--select")
+    if ignore:
+        overrides["ignore"] = _codes(ignore, "--ignore")
+    if extend_select:
+        overrides["extend_select"] = _codes(extend_select, "--extend-select")
+    if fail_on:
+        overrides["fail_on"] = Severity.parse(fail_on)
+    if date_text:
+        overrides["date"] = _date(date_text)
+    return overrides
+
+
+def _config_file(config_path: Path | None) -> Path | None:
+    if config_path is None:
+        return None
+    if not config_path.is_file():
+        raise Failure(f"{config_path}: no such configuration file")
+    return config_path.parent.resolve() / config_path.name
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "format_name", type=click.Choice(STDOUT_FORMATS), default="auto", show_default=True,
-              help="Output format on stdout; auto is github inside GitHub Actions (GITHUB_ACTIONS=true), else text.")
-@click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
-              help="Also write FORMAT to PATH (repeatable), e.g. sarif:genai-lint.sarif.")
-@click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated), e.g. G2,M010.")
-@click.option("--ignore", multiple=True, help="Skip these codes or prefixes.")
-@click.option("--extend-select", multiple=True, help="Add codes or prefixes to the selection.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default error).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Evaluate approvals and waivers on this date (default today).")
+@shared_options
 @click.option("--no-files", is_flag=True, help="Skip file existence and hash checks (M007, M008, M012).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Use this configuration file (.genai-lint.yaml or a TOML file with [tool.genai-lint]) "
-                   "instead of discovering one.")
 @click.option("--show-config", is_flag=True,
               help="Print the effective settings and where each came from, then exit.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Record the current findings in this baseline file (keyed on manifest, entry id and code) and exit 0.")
-@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source frames, no summary.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of the findings.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour the text output (NO_COLOR is honoured with auto).")
 def check(paths: tuple[str, ...], format_name: str, outputs: tuple[str, ...], select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
-          date_text: str | None, no_files: bool, config_path: Path | None, show_config: bool,
-          baseline_path: Path | None, write_baseline_path: Path | None, quiet: bool, statistics: bool,
-          color: str) -> None:
+          date_text: str | None, config_path: Path | None, no_cache: bool, quiet: bool, color: str,
+          no_files: bool, show_config: bool, baseline_path: Path | None, write_baseline_path: Path | None,
+          statistics: bool) -> None:
     """Lint manifests. PATHS may be manifests, folders, or any changed files (as pre-commit passes them)."""
     from genai_lint import engine
 
-    overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, False, quiet)
+    overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, no_cache, quiet)
     if no_files:
         overrides["check_files"] = False
     extra = _outputs(outputs)
@@ -238,58 +279,6 @@ def schema() -> None:
     from genai_lint.schema import schema_text
 
     click.echo(schema_text(), nl=False)
-
-
-_SHARED_OPTIONS = [
-    click.option("--format", "format_name", type=click.Choice(STDOUT_FORMATS), default="auto", show_default=True,
-                 help="Output format on stdout; auto is github inside GitHub Actions (GITHUB_ACTIONS=true), else text."),
-    click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
-                 help="Also write FORMAT to PATH (repeatable), e.g. sarif:genai-lint.sarif."),
-    click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated), e.g. G2,M010."),
-    click.option("--ignore", multiple=True, help="Skip these codes or prefixes."),
-    click.option("--extend-select", multiple=True, help="Add codes or prefixes to the selection."),
-    click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default error)."),
-    click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
-    click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Evaluate approvals and waivers on this date (default today)."),
-    click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                 help="Use this configuration file instead of discovering one."),
-    click.option("--no-cache", is_flag=True, help="Hash every file again instead of using .genai-lint-cache/."),
-    click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source frames, no summary, no progress."),
-    click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-                 help="Colour the text output (NO_COLOR is honoured with auto)."),
-]
-
-
-def shared_options(function: Any) -> Any:
-    """The options ``check`` and ``gate`` share: output, selection, thresholds, date, configuration."""
-    for option in reversed(_SHARED_OPTIONS):
-        function = option(function)
-    return function
-
-
-def overrides_from(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
-                   fail_on: str | None, date_text: str | None, no_cache: bool, quiet: bool) -> dict[str, Any]:
-    """Command-line settings that override the configuration file."""
-    overrides: dict[str, Any] = {"cache": not no_cache, "quiet": quiet}
-    if select:
-        overrides["select"] = _codes(select, "--select")
-    if ignore:
-        overrides["ignore"] = _codes(ignore, "--ignore")
-    if extend_select:
-        overrides["extend_select"] = _codes(extend_select, "--extend-select")
-    if fail_on:
-        overrides["fail_on"] = Severity.parse(fail_on)
-    if date_text:
-        overrides["date"] = _date(date_text)
-    return overrides
-
-
-def _config_file(config_path: Path | None) -> Path | None:
-    if config_path is None:
-        return None
-    if not config_path.is_file():
-        raise Failure(f"{config_path}: no such configuration file")
-    return config_path.parent.resolve() / config_path.name
 
 
 @main.command()
@@ -380,9 +369,11 @@ def hash_command(paths: tuple[str, ...], check_only: bool, no_cache: bool, quiet
     or stale; 2 when a manifest cannot be read, parsed or safely edited. Such a manifest is left
     untouched and named on stderr in one line; the other manifests are still updated.
     """
+    from genai_lint.formats._common import one_line
     from genai_lint.rehash import update_hashes
 
     def say(kind: str, line: str) -> None:
+        line = one_line(line)
         if kind == "change":
             click.echo(line)
         elif kind == "error":
@@ -409,6 +400,7 @@ def init(directory: Path) -> None:
     left alone; the hook to add to it is printed instead. The new manifest passes
     `genai-lint check` as it is.
     """
+    from genai_lint.formats._common import one_line
     from genai_lint.project import relative
     from genai_lint.scaffold import PRE_COMMIT_NAME, PRE_COMMIT_SNIPPET, InitError
     from genai_lint.scaffold import init as scaffold
@@ -416,7 +408,7 @@ def init(directory: Path) -> None:
     made = run_guarded(_user_errors(scaffold, InitError), directory)
     here = Path.cwd().resolve()
     for path in made.created:
-        click.echo(f"created {relative(path.parent.resolve() / path.name, here)}")
+        click.echo(one_line(f"created {relative(path.parent.resolve() / path.name, here)}"))
     if made.kept_pre_commit:
         click.echo(f"\n{PRE_COMMIT_NAME} already exists and was left alone; add the hook to it:\n")
     else:
@@ -474,6 +466,7 @@ def add(path: str, tools: tuple[str, ...], media: str, purpose: str, deliverable
     """
     from genai_lint.add import AddError, add_asset
     from genai_lint.edit import EditError
+    from genai_lint.formats._common import one_line
     from genai_lint.loader import LoadError
     from genai_lint.project import relative
 
@@ -481,6 +474,6 @@ def add(path: str, tools: tuple[str, ...], media: str, purpose: str, deliverable
     added = run_guarded(_user_errors(add_asset, AddError, EditError, LoadError), path, list(tools), media, purpose,
                         deliverable, created, prompt=prompt, manifest_arg=manifest_path, cache=not no_cache)
     for warning in added.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"{relative(added.manifest, Path.cwd().resolve())}:{added.line}: added {added.id} "
-               f"({added.path}, sha256 {added.sha256[:12]}…)")
+        click.echo(f"warning: {one_line(warning)}", err=True)
+    click.echo(one_line(f"{relative(added.manifest, Path.cwd().resolve())}:{added.line}: added {added.id} "
+                        f"({added.path}, sha256 {added.sha256[:12]}…)"))

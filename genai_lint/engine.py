@@ -98,7 +98,8 @@ def load_project(target: Target, settings: Settings) -> Project:
         requested.update(every)
     for directory in target.directories:
         requested.update(path for path in every if directory == root or directory in path.parents)
-    project = Project(root, settings, [Manifest(path, relative(path, root)) for path in sorted(set(every) | requested)])
+    project = Project(root, settings, [Manifest(path, relative(path, root), requested=path in requested)
+                                       for path in sorted(set(every) | requested)])
     load_manifests(project)
     if target.changed:
         requested.update(changed_file_manifests(project, target.changed))

@@ -75,9 +75,13 @@ class Document:
     duplicates: list[DuplicateKey] = field(default_factory=list)
     hidden: list[tuple[Span, str]] = field(default_factory=list)
     """Invisible characters (bidirectional controls, zero-width) and where they are written."""
+    source: str | None = None
+    """The text, kept when the data came from a cache: the node tree is composed from it on demand."""
 
     def node(self, path: tuple) -> tuple[Any, Any, int]:
         """The deepest (key node, value node) reachable along ``path``, and how many steps it took."""
+        if self.root is None and self.source is not None:
+            self.root, self.source = _compose(self.source), None
         key_node, node = None, self.root
         for depth, step in enumerate(path):
             child = _child(node, step)
@@ -292,12 +296,23 @@ def _compose(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(1, 1, 1, 1)
-        raise LoadError(f"invalid YAML: {message}", span) from None
+        raise LoadError(f"invalid YAML: {message}", _mark_span(text, mark)) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML: {exc}", Span(1, 1, 1, 1)) from None
     except RecursionError:
         raise LoadError("invalid YAML: nested too deeply", Span(1, 1, 1, 1)) from None
+
+
+def _mark_span(text: str, mark: Any) -> Span:
+    """Where a parser error is. At the end of a file without a final line break libyaml adds a line
+    of its own; the position is then put at the end of the file's real last line."""
+    if mark is None:
+        return Span(1, 1, 1, 1)
+    line, column = mark.line + 1, mark.column + 1
+    if mark.index >= len(text) and line > 1 and column == 1 and text and text[-1] not in "\r\n\x85\u2028\u2029":
+        line_start = max(text.rfind(brk) for brk in "\r\n\x85\u2028\u2029") + 1
+        line, column = line - 1, len(text) - line_start + 1
+    return Span(line, column, line, column + 1)
 
 
 def resolve_plain(value: str) -> str:
@@ -363,6 +378,10 @@ def _PureParser(text: str) -> Any:
     return Pure(text)
 
 
+_KEY_TAGS = frozenset((STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, "!"))
+"""Tags a mapping key may carry: a key is used as its text, but no other tag is let through unnoticed."""
+
+
 class _Constructor:
     """Builds plain dicts, lists and scalars from nodes, sharing aliased nodes."""
 
@@ -372,6 +391,8 @@ class _Constructor:
         self.weight: dict[int, int] = {}
         self.own_nodes = 0
         self.aliased = False
+        self.open: set[int] = set()
+        """Collections being built: an alias to one of them is a cycle."""
 
     def build(self, root: Any) -> Any:
         data = self._build(root, ())
@@ -411,8 +432,12 @@ class _Constructor:
             return node.value if node.tag == STR else self._scalar(node)
         key = id(node)
         if key in self.built:
+            if key in self.open:
+                raise LoadError("an alias refers to the mapping or list that contains it: the document would be "
+                                "infinite", _first_line(node))
             self.aliased = True
             return self.built[key]
+        self.open.add(key)
         if node.id == "sequence":
             self._check_tag(node, SEQ)
             value = []
@@ -426,7 +451,7 @@ class _Constructor:
             value = {}
             self.built[key] = value
             self._fill_mapping(value, node, path)
-        self.built[key] = value
+        self.open.discard(key)
         return value
 
     def _fill_mapping(self, value: dict, node: Any, path: tuple) -> None:
@@ -439,6 +464,8 @@ class _Constructor:
             if key_node.tag == MERGE:
                 merges.append(value_node)
                 continue
+            if key_node.tag not in _KEY_TAGS:
+                raise LoadError(f"unsupported YAML tag {_short_tag(key_node.tag)}", node_span(key_node))
             if name in value:
                 first = next(k for k, _ in node.value if k.id == "scalar" and k.value == name)
                 self.document.duplicates.append(DuplicateKey(name, path, node_span(first), node_span(key_node)))
@@ -477,7 +504,8 @@ class _Constructor:
                 raise LoadError(f"unsupported YAML tag {_short_tag(tag)}", node_span(node))
         except ValueError:
             pass
-        raise LoadError(f"{text!r} is not a valid {_short_tag(tag)}", node_span(node))
+        shown = text if len(text) <= 60 else f"{text[:40]}… ({len(text):,} characters)"
+        raise LoadError(f"{shown!r} is not a valid {_short_tag(tag)}", node_span(node))
 
 
 def _float(text: str) -> float:

@@ -220,16 +220,33 @@ def _is_other_project(path: str) -> bool:
 
 
 def load_manifests(project: Project) -> None:
-    """Load every manifest (M001 on failure) and validate it against the schema."""
-    from genai_lint import schema
+    """Load every manifest (M001 on failure) and validate it against the schema.
 
+    Manifests not asked for (siblings, loaded for the cross-file rules) come from the document
+    cache when their bytes are unchanged.
+    """
+    from genai_lint import schema
+    from genai_lint.loader import decode, read_manifest_bytes
+
+    cache = None
+    if project.settings.cache and any(not manifest.requested for manifest in project.manifests):
+        from genai_lint.doccache import DocumentCache
+
+        cache = DocumentCache(project.root)
     for manifest in project.manifests:
         try:
-            manifest.document = load(manifest.path)
+            raw = read_manifest_bytes(manifest.path)
+            cached = cache.load(manifest.path, raw) if cache is not None and not manifest.requested else None
+            if cached is not None:
+                manifest.document, manifest.schema_errors = cached
+                continue
+            manifest.document = load(manifest.path, decode(raw))
         except LoadError as exc:
             manifest.error = exc
             continue
         manifest.schema_errors = schema.validate(manifest.document.data)
+        if cache is not None and not manifest.requested:
+            cache.store(manifest.path, raw, manifest.document, manifest.schema_errors)
     project.build_registers()
 
 

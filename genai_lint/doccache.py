@@ -1,0 +1,77 @@
+"""A cache of loaded sibling manifests, so a pre-commit run parses only what changed.
+
+A manifest that was not asked for is loaded only for the cross-file rules (its ids, tools and
+approvals), so its data and schema errors are enough; they depend on nothing but the file's
+bytes, the schema and this genai-lint. They are kept as JSON (safe to read back, unlike
+pickle or marshal) in ``.genai-lint-cache/documents/``, one file per manifest path, checked
+against the SHA-256 of the bytes on every read. Positions are not cached: when one is needed
+the document composes its node tree from the text it keeps. Any problem means "not cached".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from genai_lint import __version__
+from genai_lint.findings import Span
+from genai_lint.hashing import CACHE_DIR
+from genai_lint.loader import Document, DuplicateKey, decode
+from genai_lint.schema import SchemaError, schema_text
+
+FOLDER = "documents"
+
+
+class DocumentCache:
+    """Cached sibling manifests under ``root/.genai-lint-cache/documents``."""
+
+    def __init__(self, root: Path):
+        self.folder = root / CACHE_DIR / FOLDER
+        self.flavour = hashlib.sha256((__version__ + schema_text()).encode()).hexdigest()[:16]
+
+    def _file(self, path: Path) -> Path:
+        return self.folder / (hashlib.sha256(os.fsencode(path)).hexdigest()[:32] + ".json")
+
+    def key(self, raw: bytes) -> str:
+        return self.flavour + hashlib.sha256(raw).hexdigest()
+
+    def load(self, path: Path, raw: bytes) -> tuple[Document, list[SchemaError]] | None:
+        """The cached document and schema errors of ``path``, if they were cached for these bytes."""
+        try:
+            entry = json.loads(self._file(path).read_text(encoding="utf-8"))
+            if entry["key"] != self.key(raw):
+                return None
+            document = Document(path=path, data=entry["data"], root=None, source=decode(raw),
+                                duplicates=[DuplicateKey(d[0], tuple(d[1]), Span(*d[2]), Span(*d[3]))
+                                            for d in entry["duplicates"]],
+                                hidden=[(Span(*span), text) for span, text in entry["hidden"]])
+            errors = [SchemaError(tuple(e[0]), e[1], e[2], e[3]) for e in entry["errors"]]
+        except Exception:  # noqa: BLE001 - missing, stale, damaged: load it afresh
+            return None
+        return document, errors
+
+    def store(self, path: Path, raw: bytes, document: Document, errors: list[SchemaError]) -> None:
+        """Remember ``path``'s document; a failure to write just leaves it uncached."""
+        try:
+            entry = {
+                "key": self.key(raw),
+                "data": document.data,
+                "errors": [[list(e.path), e.message, e.key, e.field] for e in errors],
+                "duplicates": [[d.key, list(d.path), _span(d.first), _span(d.second)] for d in document.duplicates],
+                "hidden": [[_span(span), text] for span, text in document.hidden],
+            }
+            text = json.dumps(entry, ensure_ascii=False)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            target = self._file(path)
+            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, target)
+        except Exception:  # noqa: BLE001 - a cache that cannot be written is just a slower run
+            return
+
+
+def _span(span: Span) -> list[Any]:
+    return [span.line, span.column, span.end_line, span.end_column]

@@ -1,0 +1,57 @@
+"""Sibling manifests come from the document cache when unchanged, and never go stale."""
+
+from __future__ import annotations
+
+from conftest import ASSET_SHA, CLEAN, check_json, position
+
+SOUND = f"""\
+manifest_version: 1
+production:
+  id: demo
+assets:
+  - id: S-1
+    path: ../a.png
+    sha256: "{ASSET_SHA}"
+    tool: ent
+    media: audio
+    purpose: temp
+    deliverable: false
+    created: "2026-05-01"
+    disclosed_on: "2026-05-02"
+"""
+
+
+def test_sibling_cache_is_used_and_follows_changes(project):
+    root = project(files={"sound/genai-manifest.yaml": SOUND})
+    sound = str(root / "sound" / "genai-manifest.yaml")
+    first = check_json(sound)
+    assert first.findings == []
+    cached = list((root / ".genai-lint-cache" / "documents").glob("*.json"))
+    assert len(cached) == 1  # the art manifest, loaded as a sibling
+    assert check_json(sound).findings == []
+    # The sibling changes: its register loses the tool; the cache must not hide that.
+    (root / "genai-manifest.yaml").write_text(CLEAN.replace("  - id: ent\n", "  - id: ent2\n"))
+    codes = check_json(sound).codes()
+    assert codes == {"M005"}
+
+
+def test_positions_in_a_cached_sibling_are_exact(project):
+    root = project(files={"sound/genai-manifest.yaml": SOUND.replace("id: S-1", "id: A-1")})
+    art = root / "genai-manifest.yaml"
+    sound = str(root / "sound" / "genai-manifest.yaml")
+    check_json(sound)  # fills the cache with the art manifest
+    (art.parent / "x").write_text("")  # unrelated change
+    result = check_json(sound)
+    (finding,) = [f for f in result.findings if f["code"] == "M004"]
+    line, _ = position(CLEAN, "- id: A-1")
+    assert f"(line {line})" in finding["message"]
+
+
+def test_damaged_cache_entries_are_ignored(project):
+    root = project(files={"sound/genai-manifest.yaml": SOUND})
+    sound = str(root / "sound" / "genai-manifest.yaml")
+    check_json(sound)
+    for entry in (root / ".genai-lint-cache" / "documents").glob("*.json"):
+        entry.write_text('{"key": 1, "data": [}')
+    assert check_json(sound).findings == []
+    assert check_json(sound, "--no-cache").findings == []
