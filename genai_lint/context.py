@@ -51,8 +51,8 @@ class Context:
             manifest, full_path, entry_id = where.manifest, where.path + path, where.id
         else:
             manifest, full_path, entry_id = where, path, None
-        if span is None:
-            span = manifest.document.span(full_path, key=key) if manifest.document else FILE_START
+        if span is None:  # a manifest not asked for only serves cross-file rules: its findings are dropped
+            span = manifest.document.span(full_path, key=key) if manifest.document and manifest.requested else FILE_START
         return Finding(code=code, name=rule.name, severity=rule.severity, message=message, path=manifest.rel,
                        span=span, entry_id=entry_id, manifest=manifest.rel, fix=fix)
 

@@ -14,7 +14,6 @@ import hashlib
 import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
@@ -37,6 +36,16 @@ def sha256_file(path: Path, progress: Progress | None = None) -> str:
             if progress is not None:
                 progress.advance(count)
     return digest.hexdigest()
+
+
+def _key(path: Path) -> str:
+    """The cache key of ``path``: its text, with the bytes of a name that is not UTF-8 escaped (SQLite needs UTF-8)."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
 def _identity(info: os.stat_result) -> tuple[int, int, int]:
@@ -93,7 +102,7 @@ class HashCache:
         import sqlite3
 
         try:
-            row = db.execute("SELECT size, mtime_ns, inode, sha256 FROM hashes WHERE path = ?", (str(path),)).fetchone()
+            row = db.execute("SELECT size, mtime_ns, inode, sha256 FROM hashes WHERE path = ?", (_key(path),)).fetchone()
         except sqlite3.Error:
             return None
         if row and tuple(row[:3]) == _identity(info) and isinstance(row[3], str) and len(row[3]) == 64:
@@ -101,7 +110,7 @@ class HashCache:
         return None
 
     def remember(self, path: Path, info: os.stat_result, digest: str) -> None:
-        self._pending.append((str(path), *_identity(info), digest))
+        self._pending.append((_key(path), *_identity(info), digest))
 
     def flush(self) -> None:
         db = self._connect()
@@ -202,6 +211,8 @@ def hash_files(paths: Iterable[Path], cache: HashCache | None = None, quiet: boo
     if threads <= 1:
         done = map(work, todo)
     else:
+        from concurrent.futures import ThreadPoolExecutor
+
         pool = ThreadPoolExecutor(max_workers=threads)
         done = pool.map(work, sorted(todo, key=lambda item: -item[1].st_size))
     for path, info, digest in done:

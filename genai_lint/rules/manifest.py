@@ -145,14 +145,14 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
             entry_id = entry.id
             if entry_id is None:
                 continue
-            if entry_id in first:
+            if entry_id not in first:
+                first[entry_id] = entry
+            elif entry.manifest.requested:  # reported where the second one is, if that was asked for
                 where = first[entry_id]
                 yield ctx.finding("M004", entry, ("id",),
                                   f"{kind[:-1]} id '{entry_id}' is already used in {where.manifest.rel}"
                                   f" (line {where.manifest.document.span(where.path + ('id',)).line})",
                                   fix=f"give this {kind[:-1]} a unique id")
-            else:
-                first[entry_id] = entry
 
 
 def _entries(ctx: Context, kind: str) -> list[Entry]:
