@@ -18,7 +18,7 @@ from typing import Any
 
 from genai_lint import __version__
 from genai_lint.findings import Span
-from genai_lint.hashing import CACHE_DIR
+from genai_lint.hashing import CACHE_DIR, ensure_cache_folder
 from genai_lint.loader import Document, DuplicateKey, decode
 from genai_lint.schema import SchemaError, schema_text
 
@@ -35,14 +35,18 @@ class DocumentCache:
     def _file(self, path: Path) -> Path:
         return self.folder / (hashlib.sha256(os.fsencode(path)).hexdigest()[:32] + ".json")
 
-    def key(self, raw: bytes) -> str:
-        return self.flavour + hashlib.sha256(raw).hexdigest()
+    def key(self, path: Path, raw: bytes) -> str:
+        """The bytes' SHA-256 and the file's identity on this disk (inode, mtime): an entry
+        committed to a repository by someone else never matches a fresh checkout."""
+        info = os.stat(path)
+        identity = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+        return f"{self.flavour}:{identity}:{hashlib.sha256(raw).hexdigest()}"
 
     def load(self, path: Path, raw: bytes) -> tuple[Document, list[SchemaError]] | None:
         """The cached document and schema errors of ``path``, if they were cached for these bytes."""
         try:
             entry = json.loads(self._file(path).read_text(encoding="utf-8"))
-            if entry["key"] != self.key(raw):
+            if entry["key"] != self.key(path, raw):
                 return None
             document = Document(path=path, data=entry["data"], root=None, source=decode(raw),
                                 duplicates=[DuplicateKey(d[0], tuple(d[1]), Span(*d[2]), Span(*d[3]))
@@ -57,14 +61,15 @@ class DocumentCache:
         """Remember ``path``'s document; a failure to write just leaves it uncached."""
         try:
             entry = {
-                "key": self.key(raw),
+                "key": self.key(path, raw),
                 "data": document.data,
                 "errors": [[list(e.path), e.message, e.key, e.field] for e in errors],
                 "duplicates": [[d.key, list(d.path), _span(d.first), _span(d.second)] for d in document.duplicates],
                 "hidden": [[_span(span), text] for span, text in document.hidden],
             }
             text = json.dumps(entry, ensure_ascii=False)
-            self.folder.mkdir(parents=True, exist_ok=True)
+            ensure_cache_folder(self.folder.parent)
+            self.folder.mkdir(exist_ok=True)
             target = self._file(path)
             temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
             temporary.write_text(text, encoding="utf-8")

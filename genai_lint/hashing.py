@@ -48,6 +48,14 @@ def _key(path: Path) -> str:
         return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
+def ensure_cache_folder(folder: Path) -> None:
+    """Create ``.genai-lint-cache/`` with a ``.gitignore`` that keeps all of it out of git."""
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Created by genai-lint: a disposable cache (file hashes, parsed manifests).\n*\n")
+
+
 def _identity(info: os.stat_result) -> tuple[int, int, int]:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
@@ -65,10 +73,7 @@ class HashCache:
             import sqlite3
 
             try:
-                self.path.parent.mkdir(exist_ok=True)
-                ignore = self.path.parent / ".gitignore"
-                if not ignore.exists():
-                    ignore.write_text("# Created by genai-lint: a disposable cache of file hashes.\n*\n")
+                ensure_cache_folder(self.path.parent)
                 self._db = self._open(sqlite3)
             except sqlite3.DatabaseError:
                 self._discard()

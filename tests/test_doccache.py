@@ -55,3 +55,21 @@ def test_damaged_cache_entries_are_ignored(project):
         entry.write_text('{"key": 1, "data": [}')
     assert check_json(sound).findings == []
     assert check_json(sound, "--no-cache").findings == []
+
+
+def test_a_cache_entry_from_another_checkout_is_not_trusted(project, tmp_path):
+    """An entry copied (or committed) from elsewhere does not match this disk's file identity."""
+    import shutil
+
+    root = project(files={"sound/genai-manifest.yaml": SOUND})
+    sound = str(root / "sound" / "genai-manifest.yaml")
+    check_json(sound)
+    folder = root / ".genai-lint-cache" / "documents"
+    (entry,) = folder.glob("*.json")
+    forged = entry.read_text().replace('"id": "ent"', '"id": "forged"')
+    assert '"forged"' in forged
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    (copy / ".genai-lint-cache" / "documents" / entry.name).write_text(forged)
+    assert (copy / ".genai-lint-cache" / ".gitignore").read_text().strip().endswith("*")
+    assert check_json(str(copy / "sound" / "genai-manifest.yaml")).findings == []
