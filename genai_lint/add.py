@@ -107,7 +107,8 @@ def add_asset(file_arg: str, tools: list[str], media: str, purpose: str, deliver
                 for other in project.manifests if other.error is not None and other is not manifest]
     digest = _digest(located.path, project.root, cache)
     asset_id = next_id((asset.id for asset in project.assets if asset.id),
-                       [*project.tools, *project.approvals, *(a.data.get("id") for a in project.assets)])
+                       [*project.tools, *project.approvals,
+                        *(a.data.get("id") for a in project.assets if isinstance(a.data.get("id"), str))])
     new = {"id": asset_id, "path": path, "sha256": digest, "tool": tools[0] if len(tools) == 1 else list(tools),
            "media": media, "purpose": purpose, "deliverable": deliverable, "created": created}
     if prompt is not None:

@@ -36,8 +36,11 @@ def render(report: Report) -> str:
 
 def load(path: Path) -> Counter:
     """The counted keys of a baseline file; a bad file is a one-line configuration error."""
+    from genai_lint.loader import open_regular
+
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        with open_regular(path) as stream:  # a FIFO given by mistake must not hang the run
+            document = json.loads(stream.read().decode("utf-8"))
         if document.get("version") != FORMAT_VERSION:
             raise ValueError(f"unsupported baseline version {document.get('version')!r}")
         counts: Counter = Counter()
@@ -46,7 +49,7 @@ def load(path: Path) -> Counter:
         return counts
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise ConfigError(f"{path}: not a genai-lint baseline ({exc})") from None
 
 

@@ -101,6 +101,10 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
             if asset.get("deliverable") is not False and id(asset) not in judged and any(r.code == "G401" for r in gate_rules):
                 judged.add(id(asset))
                 findings.extend(all_rules()["G401"].check(asset, ctx))
+    for rule in selected_rules(settings):
+        if rule.code == "M001":  # a manifest that did not load declares no assets: the gate cannot vouch for them
+            for manifest in project.manifests:
+                findings.extend(rule.check(manifest, ctx))
     findings = apply_settings(apply_waivers(findings, ctx, gate_rules), settings)
     matched = sum(1 for item in delivered if item.assets)
     size = sum(item.path.stat().st_size for item in delivered if item.sha256)

@@ -54,7 +54,14 @@ def validate(data: Any) -> list[SchemaError]:
     except ValueError:  # jsonschema-rs cannot hand back a value nested more than 255 levels deep
         data = _shallow(data, SHALLOW_DEPTH)
         errors = list(validator.iter_errors(data))
-    return [_explain(error, data) for error in errors]
+    return [explained for error in errors for explained in _each_violation(error, data)]
+
+
+def _each_violation(error: Any, data: Any) -> list[SchemaError]:
+    """One explained error per violation: several unknown keys in one mapping are several findings."""
+    if type(error.kind).__name__ == "AdditionalProperties":
+        return [_explain(error, data, unexpected) for unexpected in error.kind.unexpected]
+    return [_explain(error, data)]
 
 
 SHALLOW_DEPTH = 64
@@ -109,7 +116,7 @@ def _did_you_mean(word: str, options: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _explain(error: Any, data: Any) -> SchemaError:
+def _explain(error: Any, data: Any, unexpected: str = "") -> SchemaError:
     kind = type(error.kind).__name__
     path = tuple(error.instance_path)
     schema_path = list(error.schema_path)
@@ -123,7 +130,6 @@ def _explain(error: Any, data: Any) -> SchemaError:
         return SchemaError(path, f"{where} is missing required field '{missing}'{why}",
                            field=_entry_field(path + (missing,)))
     if kind == "AdditionalProperties":
-        unexpected = list(error.kind.unexpected)[0]
         known = sorted(parent.get("properties", {}))
         hint = _did_you_mean(unexpected, known)
         return SchemaError(path + (unexpected,), f"unknown field '{unexpected}'{hint}", key=True,

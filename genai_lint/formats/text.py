@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import os
+import re
 
 from genai_lint.findings import Finding, Report, Severity
-from genai_lint.formats._common import display_path
+from genai_lint.formats._common import display_path, one_line
 
 TEXT_SUFFIXES = (".yaml", ".yml", ".toml")
 """Files whose findings get a source frame (a delivered media file gets none)."""
+
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""Line breaks as the YAML parser counts them, so a frame shows the line a finding's position names."""
 
 COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -19,11 +22,11 @@ def paint(text: str, code: str, color: bool) -> str:
 
 def headline(report: Report, finding: Finding, color: bool) -> str:
     """``path:line:col: CODE [severity] message`` (with ``(waived: reason)`` when waived)."""
-    where = f"{display_path(report, finding.path)}:{finding.span.line}:{finding.span.column}:"
+    where = f"{one_line(display_path(report, finding.path))}:{finding.span.line}:{finding.span.column}:"
     severity = paint(f"[{finding.severity}]", COLORS[finding.severity], color)
-    line = f"{paint(where, '1', color)} {paint(finding.code, '1', color)} {severity} {finding.message}"
+    line = f"{paint(where, '1', color)} {paint(finding.code, '1', color)} {severity} {one_line(finding.message)}"
     if finding.waived is not None:
-        line += f" (waived: {finding.waived.reason})"
+        line += f" (waived: {one_line(finding.waived.reason)})"
     return line
 
 
@@ -35,9 +38,9 @@ def render(report: Report, color: bool = False) -> str:
         if finding.path.endswith(TEXT_SUFFIXES):
             lines.extend(_frame(finding, sources.line(finding.path, finding.span.line), color))
         if finding.fix:
-            lines.append(f"   = {paint('fix', '32', color)}: {finding.fix}")
+            lines.append(f"   = {paint('fix', '32', color)}: {one_line(finding.fix)}")
         lines.append("")
-    lines.extend(report.notes)
+    lines.extend(one_line(note) for note in report.notes)
     summary = report.summary()
     lines.append(paint(summary, "1;31" if report.failed else "1;32", color))
     return "\n".join(lines)
@@ -48,13 +51,15 @@ def _frame(finding: Finding, text: str | None, color: bool) -> list[str]:
         return []
     number = str(finding.span.line)
     gutter = " " * len(number)
-    text = text.replace("\t", " ")
     if len(text) > 200:
         start = max(0, finding.span.column - 80)
         text = ("…" if start else "") + text[start:start + 160] + "…"
         column = finding.span.column - start + (1 if start else 0)
     else:
         column = finding.span.column
+    text = text.replace("\t", " ")
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else "?" for ch in text)
     width = finding.span.end_column - finding.span.column if finding.span.end_line == finding.span.line else 1
     width = max(1, min(width, len(text) - column + 2))
     caret = " " * (column - 1) + "^" * width
@@ -69,13 +74,21 @@ class _Sources:
         self.cache: dict[str, list[str] | None] = {}
 
     def line(self, path: str, number: int) -> str | None:
+        """Line ``number`` of the file as the YAML parser counts lines; ``None`` when it cannot be shown."""
         if path not in self.cache:
+            from genai_lint.loader import LoadError, decode, open_regular
+
             try:
-                with open(os.path.join(self.root, path), encoding="utf-8", errors="replace") as stream:
-                    self.cache[path] = stream.read(8 * 1024 * 1024).splitlines()
+                with open_regular(self.root / path) as stream:  # a FIFO or device is never opened for reading
+                    raw = stream.read(8 * 1024 * 1024)
+                try:
+                    text = decode(raw)
+                except LoadError:
+                    text = raw.decode("utf-8", "replace")
+                self.cache[path] = LINE_BREAK.split(text)
             except OSError:
                 self.cache[path] = None
         lines = self.cache[path]
         if lines is None or not 1 <= number <= len(lines):
             return None
-        return "".join(ch if ch.isprintable() else "?" for ch in lines[number - 1])
+        return lines[number - 1]
