@@ -6,7 +6,7 @@ Builds a production whose assets are large media files (random bytes), then time
 and alternating the commands:
 
 1. ``sha256sum`` over the files, one after another (the floor for one core);
-2. ``genai-lint gate DELIVERY --no-cache`` (streamed, parallel hashing);
+2. ``genai-lint gate DELIVERY --no-cache`` (streamed, parallel hashing), and pinned to one core;
 3. ``genai-lint gate DELIVERY`` twice: the second run is served by the hash cache;
 4. ``genai-lint check`` twice on the production: the first hashes (M008), the second is cached.
 
@@ -111,6 +111,9 @@ def main() -> None:
             rows.setdefault("sha256sum, sequential", []).append(timed(["sha256sum", *files]))
             rows.setdefault("gate --no-cache (parallel)", []).append(
                 timed([cli, "gate", str(delivery), "--project", str(project), "--no-cache", "-q"]))
+            if shutil.which("taskset"):
+                rows.setdefault("gate --no-cache, one core (taskset -c 0)", []).append(
+                    timed(["taskset", "-c", "0", cli, "gate", str(delivery), "--project", str(project), "--no-cache", "-q"]))
             rows.setdefault("gate, first run (fills cache)", []).append(
                 timed([cli, "gate", str(delivery), "--project", str(project), "-q"]))
             rows.setdefault("gate, cached run", []).append(
