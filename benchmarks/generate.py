@@ -251,7 +251,6 @@ def asset_yaml(lines: list[str], index: int, prefix: str, period: int) -> None:
     prompt_count = 2 if index % 7 == 0 else 1
     prompts = [PROMPTS[(index + k) % len(PROMPTS)] for k in range(prompt_count)]
     sha = hashlib.sha256(asset_id.encode()).hexdigest()
-    fields: dict[str, str | None] = {}
     extra_lines: list[str] = []
 
     defect = defect_of(index, period)

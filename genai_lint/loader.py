@@ -416,7 +416,7 @@ class _Constructor:
             return known
         total = 1
         if node.id == "mapping":
-            for key_node, value_node in node.value:
+            for _, value_node in node.value:
                 total += 1 + self._weight(value_node)
         elif node.id == "sequence":
             for item in node.value:

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from genai_lint.config import CONFIG_NAMES, DEFAULT_EXCLUDE, ConfigError, Settings, find_config
+from genai_lint.config import CONFIG_NAMES, DEFAULT_EXCLUDE, Settings, find_config
 from genai_lint.loader import Document, LoadError, load
 from genai_lint.schema import SchemaError
 
@@ -259,7 +259,3 @@ def changed_file_manifests(project: Project, changed: list[Path]) -> set[Path]:
         if isinstance(target, str) and (asset.manifest.path.parent / target).resolve() in wanted:
             hits.add(asset.manifest.path)
     return hits
-
-
-class NoManifests(ConfigError):
-    """Nothing to check where the user pointed."""

@@ -87,7 +87,7 @@ def test_check_uses_cache_and_still_catches_a_changed_file(project):
     assert ASSET_SHA in CLEAN
 
 
-def test_progress_only_on_a_terminal_outside_ci_and_not_quiet(monkeypatch, capsys):
+def test_progress_only_on_a_terminal_outside_ci_and_not_quiet(monkeypatch):
     import io
 
     from genai_lint.hashing import Progress, show_progress

@@ -105,7 +105,7 @@ CASES = [
                                             "    granted_on: \"2026-01-01\"\n    reference: R\n  - id: APR-1")],
      ("- id: APR-2", "APR-2"), []),
     ("M015", [('  title: "Demo"', '  title: "De\u202emo"')], ("title:", "\u202e"), [('  title: "Demo"', '  title: "De\\u202emo"')]),
-    ("M012", [(f'    sha256: "', '    x-sha: "')], ("path: a.png", "a.png"), []),
+    ("M012", [('    sha256: "', '    x-sha: "')], ("path: a.png", "a.png"), []),
 ]
 
 
