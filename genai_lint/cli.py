@@ -124,7 +124,32 @@ def run_guarded(function: Any, *args: Any, **kwargs: Any) -> Any:
         raise Failure(f"internal error: {type(exc).__name__}: {exc} (please report this)") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineUsage(click.Group):
+    """A group whose usage errors are one line on stderr (exit 2), like every other error."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # a bare `genai-lint`: the help, as click prints it
+            click.echo(exc.format_message(), err=True)
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            from genai_lint.formats._common import one_line
+
+            where = exc.ctx.command_path if exc.ctx else "genai-lint"
+            click.echo(f"genai-lint: error: {one_line(exc.format_message())} (see `{where} --help`)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("genai-lint: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_OneLineUsage, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="genai-lint")
 def main() -> None:
     """Check a production's generative-AI manifests against the schema and the studio rules."""

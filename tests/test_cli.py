@@ -170,3 +170,12 @@ def test_version_fast_path_matches_click():
     fast = subprocess.run([sys.executable, "-m", "genai_lint", "--version"], capture_output=True, text=True)
     slow = run_cli("--version")
     assert fast.stdout == slow.output == f"genai-lint, version {__import__('genai_lint').__version__}\n"
+
+
+def test_usage_errors_are_one_line_on_stderr():
+    for argv in (["check", "--format", "yaml"], ["check", "--nope"], ["bogus"]):
+        process = subprocess.run([sys.executable, "-m", "genai_lint", *argv], capture_output=True, text=True)
+        assert process.returncode == 2
+        assert process.stdout == ""
+        (line,) = process.stderr.strip().splitlines()
+        assert line.startswith("genai-lint: error: ") and "--help" in line
