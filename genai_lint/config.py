@@ -57,6 +57,8 @@ class Settings:
     date: dt.date = field(default_factory=dt.date.today)
     check_files: bool = True
     cache: bool = True
+    cache_writes: bool = True
+    """False for runs that promise to write nothing (``hash --check``): caches are read, never created."""
     quiet: bool = False
     config_file: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)

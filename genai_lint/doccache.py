@@ -28,8 +28,9 @@ FOLDER = "documents"
 class DocumentCache:
     """Cached sibling manifests under ``root/.genai-lint-cache/documents``."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, create: bool = True):
         self.folder = root / CACHE_DIR / FOLDER
+        self.create = create
         self.flavour = hashlib.sha256((__version__ + schema_text()).encode()).hexdigest()[:16]
 
     def _file(self, path: Path) -> Path:
@@ -59,6 +60,8 @@ class DocumentCache:
 
     def store(self, path: Path, raw: bytes, document: Document, errors: list[SchemaError]) -> None:
         """Remember ``path``'s document; a failure to write just leaves it uncached."""
+        if not self.create:
+            return
         try:
             entry = {
                 "key": self.key(path, raw),

@@ -63,12 +63,15 @@ def _identity(info: os.stat_result) -> tuple[int, int, int]:
 class HashCache:
     """Remembered hashes under ``root/.genai-lint-cache``; every failure just means "not cached"."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, create: bool = True):
         self.path = root / CACHE_DIR / CACHE_FILE
+        self.create = create
         self._db = None
         self._pending: list[tuple] = []
 
     def _connect(self):
+        if self._db is None and not self.create and not self.path.exists():
+            self._db = False  # read-only use, and nothing to read
         if self._db is None:
             import sqlite3
 

@@ -232,7 +232,7 @@ def load_manifests(project: Project) -> None:
     if project.settings.cache and any(not manifest.requested for manifest in project.manifests):
         from genai_lint.doccache import DocumentCache
 
-        cache = DocumentCache(project.root)
+        cache = DocumentCache(project.root, create=project.settings.cache_writes)
     for manifest in project.manifests:
         try:
             raw = read_manifest_bytes(manifest.path)

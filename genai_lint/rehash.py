@@ -70,7 +70,7 @@ def update_hashes(paths: list[str], say: Say, check: bool = False, cache: bool =
 
     tally = Tally()
     for target in targets(paths):
-        settings = settings_for(target, {})
+        settings = settings_for(target, {"cache": cache, "cache_writes": not check})
         project = load_project(target, settings)
         for manifest in project.manifests:
             if manifest.requested:
@@ -102,7 +102,8 @@ def _update_project(project: Project, say: Say, tally: Tally, check: bool, cache
             tally.skipped += 1
         else:
             files[id(asset)] = located.path
-    digests = hash_files(files.values(), HashCache(project.root) if cache else None, quiet=quiet)
+    hash_cache = HashCache(project.root, create=not check) if cache else None
+    digests = hash_files(files.values(), hash_cache, quiet=quiet)
     by_manifest: dict[Path, list[_Planned]] = {}
     for asset in project.assets:
         path = files.get(id(asset))

@@ -260,3 +260,14 @@ def test_any_layout_changes_only_sha256_lines(tmp_path_factory, text):
     assert all("sha256:" in line for line in changed), changed
     if "\r\n" in text:
         assert after.count("\n") == after.count("\r\n")
+
+
+def test_hash_check_creates_no_cache_folder(tmp_path):
+    """`hash --check` promises to write nothing: caches are read if present, never created."""
+    from conftest import ASSET_BYTES, CLEAN, run_cli, write_project
+
+    root = write_project(tmp_path / "prod", {"genai-manifest.yaml": CLEAN, "a.png": ASSET_BYTES})
+    before = sorted(p.name for p in root.iterdir())
+    result = run_cli("hash", "--check", str(root))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert sorted(p.name for p in root.iterdir()) == before
