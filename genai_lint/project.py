@@ -88,9 +88,14 @@ class Project:
     root: Path
     settings: Settings
     manifests: list[Manifest]
-    assets: list[Entry] = field(default_factory=list)
     tools: dict[str, Entry] = field(default_factory=dict)
     approvals: dict[str, Entry] = field(default_factory=dict)
+    entries: dict[str, list[Entry]] = field(default_factory=lambda: {register: [] for register in REGISTERS})
+    """Every entry of each register in path order, duplicated ids included (M004 needs them)."""
+
+    @property
+    def assets(self) -> list[Entry]:
+        return self.entries["assets"]
 
     def build_registers(self) -> None:
         """Collect entries from every loaded manifest (the first of a duplicated id wins)."""
@@ -104,9 +109,8 @@ class Project:
                     if not isinstance(item, dict):
                         continue
                     entry = Entry(register[:-1], manifest, index, item, broken.get((register, index), frozenset()))
-                    if register == "assets":
-                        self.assets.append(entry)
-                    elif entry.id is not None:
+                    self.entries[register].append(entry)
+                    if register != "assets" and entry.id is not None:
                         getattr(self, register).setdefault(entry.id, entry)
 
 
@@ -236,7 +240,8 @@ def load_manifests(project: Project) -> None:
     for manifest in project.manifests:
         try:
             raw = read_manifest_bytes(manifest.path)
-            cached = cache.load(manifest.path, raw) if cache is not None and not manifest.requested else None
+            key = cache.key(manifest.path, raw) if cache is not None and not manifest.requested else None
+            cached = cache.load(manifest.path, raw, key) if key is not None else None
             if cached is not None:
                 manifest.document, manifest.schema_errors = cached
                 continue
@@ -245,8 +250,8 @@ def load_manifests(project: Project) -> None:
             manifest.error = exc
             continue
         manifest.schema_errors = schema.validate(manifest.document.data)
-        if cache is not None and not manifest.requested:
-            cache.store(manifest.path, raw, manifest.document, manifest.schema_errors)
+        if key is not None:
+            cache.store(manifest.path, key, manifest.document, manifest.schema_errors)
     project.build_registers()
 
 

@@ -141,7 +141,7 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
     """
     for kind in ("tools", "approvals", "assets"):
         first: dict[str, Entry] = {}
-        for entry in _entries(ctx, kind):
+        for entry in ctx.project.entries[kind]:
             entry_id = entry.id
             if entry_id is None:
                 continue
@@ -153,22 +153,6 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
                                   f"{kind[:-1]} id '{entry_id}' is already used in {where.manifest.rel}"
                                   f" (line {where.manifest.document.span(where.path + ('id',)).line})",
                                   fix=f"give this {kind[:-1]} a unique id")
-
-
-def _entries(ctx: Context, kind: str) -> list[Entry]:
-    if kind == "assets":
-        return ctx.project.assets
-    entries = []
-    for manifest in ctx.project.manifests:
-        items = manifest.data.get(kind)
-        if isinstance(items, list):
-            broken = {}
-            for error in manifest.schema_errors:
-                if len(error.path) >= 2 and error.path[0] == kind and error.field:
-                    broken.setdefault(error.path[1], set()).add(error.field)
-            entries.extend(Entry(kind[:-1], manifest, index, item, frozenset(broken.get(index, ())))
-                           for index, item in enumerate(items) if isinstance(item, dict))
-    return entries
 
 
 @rule("M005", "unknown-tool", "error", "An asset names a tool id not in any register.")
