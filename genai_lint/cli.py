@@ -77,17 +77,22 @@ def _outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
     return outputs
 
 
+def write_output(path: Path, text: str) -> None:
+    """Write a report file atomically, creating its folder; a failure is a one-line error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, text)
+    except OSError as exc:
+        raise Failure(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def emit(report: Report, format_name: str, color: bool, quiet: bool, statistics: bool,
          outputs: list[tuple[str, Path]]) -> None:
     """Print the report in ``format_name`` and write each extra output file."""
     from genai_lint.formats import render
 
     for name, path in outputs:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(path, render(name, report) + "\n")
-        except OSError as exc:
-            raise Failure(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_output(path, render(name, report) + "\n")
     if statistics:
         click.echo(_statistics(report))
         return
@@ -343,7 +348,6 @@ def audit(paths: tuple[str, ...], format_name: str, output: Path | None, date_te
     even with open findings (it is a report, not a gate); 2 on a usage or I/O problem.
     """
     from genai_lint import audit as audit_report
-    from genai_lint.writing import write_text_atomic
 
     overrides: dict[str, Any] = {"date": _date(date_text)} if date_text else {}
     model = run_guarded(audit_report.collect, list(paths), overrides)
@@ -351,11 +355,7 @@ def audit(paths: tuple[str, ...], format_name: str, output: Path | None, date_te
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(output, text)
-    except OSError as exc:
-        raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
+    write_output(output, text)
     click.echo(f"wrote the audit report ({format_name}) to {output}")
 
 

@@ -43,11 +43,11 @@ class DocumentCache:
         identity = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
         return f"{self.flavour}:{identity}:{hashlib.sha256(raw).hexdigest()}"
 
-    def load(self, path: Path, raw: bytes) -> tuple[Document, list[SchemaError]] | None:
-        """The cached document and schema errors of ``path``, if they were cached for these bytes."""
+    def load(self, path: Path, raw: bytes, key: str) -> tuple[Document, list[SchemaError]] | None:
+        """The cached document and schema errors of ``path``, if they were cached under ``key``."""
         try:
             entry = json.loads(self._file(path).read_text(encoding="utf-8"))
-            if entry["key"] != self.key(path, raw):
+            if entry["key"] != key:
                 return None
             document = Document(path=path, data=entry["data"], root=None, source=decode(raw),
                                 duplicates=[DuplicateKey(d[0], tuple(d[1]), Span(*d[2]), Span(*d[3]))
@@ -58,13 +58,13 @@ class DocumentCache:
             return None
         return document, errors
 
-    def store(self, path: Path, raw: bytes, document: Document, errors: list[SchemaError]) -> None:
+    def store(self, path: Path, key: str, document: Document, errors: list[SchemaError]) -> None:
         """Remember ``path``'s document; a failure to write just leaves it uncached."""
         if not self.create:
             return
         try:
             entry = {
-                "key": self.key(path, raw),
+                "key": key,
                 "data": document.data,
                 "errors": [[list(e.path), e.message, e.key, e.field] for e in errors],
                 "duplicates": [[d.key, list(d.path), _span(d.first), _span(d.second)] for d in document.duplicates],

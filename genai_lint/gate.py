@@ -90,21 +90,22 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
     project = load_project(target, settings)
     ctx = Context(project)
     delivered = _examine(delivery.absolute(), ctx)
-    gate_rules = [rule for rule in selected_rules(settings) if rule.scope == "delivery" or rule.code == "G401"]
+    selected = {rule.code: rule for rule in selected_rules(settings)}
+    per_file = [rule for rule in selected.values() if rule.scope == "delivery"]
+    final_use = selected.get("G401")
+    gate_rules = per_file + ([final_use] if final_use else [])
     findings: list[Finding] = []
     judged: set[int] = set()
     for item in delivered:
-        for rule in gate_rules:
-            if rule.scope == "delivery":
-                findings.extend(rule.check(item, ctx))
+        for rule in per_file:
+            findings.extend(rule.check(item, ctx))
         for asset in item.assets:
-            if asset.get("deliverable") is not False and id(asset) not in judged and any(r.code == "G401" for r in gate_rules):
+            if final_use and asset.get("deliverable") is not False and id(asset) not in judged:
                 judged.add(id(asset))
-                findings.extend(all_rules()["G401"].check(asset, ctx))
-    for rule in selected_rules(settings):
-        if rule.code == "M001":  # a manifest that did not load declares no assets: the gate cannot vouch for them
-            for manifest in project.manifests:
-                findings.extend(rule.check(manifest, ctx))
+                findings.extend(final_use.check(asset, ctx))
+    if "M001" in selected:  # a manifest that did not load declares no assets: the gate cannot vouch for them
+        for manifest in project.manifests:
+            findings.extend(selected["M001"].check(manifest, ctx))
     findings = apply_settings(apply_waivers(findings, ctx, gate_rules), settings)
     matched = sum(1 for item in delivered if item.assets)
     size = sum(item.path.stat().st_size for item in delivered if item.sha256)
