@@ -52,6 +52,25 @@ assets:
 """
 
 
+def sibling(production: str = "demo", asset: str = "S-1") -> str:
+    """A second department's manifest (for sound/) that uses the tool registered in CLEAN."""
+    return f"""\
+manifest_version: 1
+production:
+  id: {production}
+assets:
+  - id: {asset}
+    path: ../a.png
+    sha256: "{ASSET_SHA}"
+    tool: ent
+    media: audio
+    purpose: temp
+    deliverable: false
+    created: "2026-05-01"
+    disclosed_on: "2026-05-02"
+"""
+
+
 @pytest.fixture(autouse=True)
 def _not_inside_github_actions(monkeypatch):
     """``--format auto`` prints workflow commands under GitHub Actions; tests expect the plain default."""

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import ASSET_SHA, CLEAN, check_json, position
+from conftest import CLEAN, check_json, position, sibling
 
-SOUND = f"""\
-manifest_version: 1
-production:
-  id: demo
-assets:
-  - id: S-1
-    path: ../a.png
-    sha256: "{ASSET_SHA}"
-    tool: ent
-    media: audio
-    purpose: temp
-    deliverable: false
-    created: "2026-05-01"
-    disclosed_on: "2026-05-02"
-"""
+SOUND = sibling()
 
 
 def test_sibling_cache_is_used_and_follows_changes(project):

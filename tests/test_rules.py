@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from conftest import ASSET_SHA, CLEAN, check_json, position, run_cli
+from conftest import CLEAN, check_json, position, run_cli, sibling
 
 ASSET_END = "    approvals: [APR-1]\n"
 
@@ -26,22 +26,6 @@ def scopes(*names: str) -> tuple[str, str]:
 
 TALENT = "    talent:\n      name: J. Doe\n"
 CONSENT = "      consent: CONSENT-1\n"
-SECOND = """\
-manifest_version: 1
-production:
-  id: {production}
-assets:
-  - id: {asset}
-    path: ../a.png
-    sha256: "{sha}"
-    tool: ent
-    media: audio
-    purpose: temp
-    deliverable: false
-    created: "2026-05-01"
-    disclosed_on: "2026-05-02"
-"""
-
 # code, replacements that make it fire, (line text, column text, occurrence), replacements for a near miss
 CASES = [
     ("G001", [('    disclosed_on: "2026-05-02"\n', "")], ("- id: A-1", "A-1"), []),
@@ -171,9 +155,9 @@ def test_path_escaping_through_symlink(project, tmp_path):
 
 
 def test_cross_manifest_duplicate_id_and_production_mismatch(project):
-    root = project(files={"sound/genai-manifest.yaml": SECOND.format(production="other", asset="A-1", sha=ASSET_SHA)})
+    root = project(files={"sound/genai-manifest.yaml": sibling(production="other", asset="A-1")})
     result = check_json(root)
-    second = SECOND.format(production="other", asset="A-1", sha=ASSET_SHA)
+    second = sibling(production="other", asset="A-1")
     by_code = {f["code"]: f for f in result.findings}
     assert by_code["M004"]["path"] == "sound/genai-manifest.yaml"
     assert (by_code["M004"]["line"], by_code["M004"]["column"]) == position(second, "- id: A-1", "A-1")
@@ -183,7 +167,7 @@ def test_cross_manifest_duplicate_id_and_production_mismatch(project):
 
 
 def test_references_resolve_across_manifests(project):
-    root = project(files={"sound/genai-manifest.yaml": SECOND.format(production="demo", asset="S-1", sha=ASSET_SHA)})
+    root = project(files={"sound/genai-manifest.yaml": sibling()})
     result = check_json(root)
     assert result.findings == []
     assert result.exit_code == 0
