@@ -1,9 +1,9 @@
-"""The disclosure and audit report (`genai-lint audit`): one model, rendered as JSON, Markdown or HTML.
+"""The audit report's model: what the productions hold and what is outstanding, as plain JSON-ready data.
 
 :func:`collect` runs the same pipeline as ``check`` (discovery, loading, rules, waivers) and keeps
 the loaded production as well as its findings; :func:`build` turns them into a plain, JSON-ready
-model. The renderers (:func:`render_json`, :mod:`genai_lint.audit_md`,
-:mod:`genai_lint.audit_html`) read only that model, so the three formats always agree.
+model. The renderers (:mod:`genai_lint.audit.json`, :mod:`genai_lint.audit.markdown`,
+:mod:`genai_lint.audit.html`) read only that model, so the three formats always agree.
 
 The model holds no wall-clock time: the same manifests, configuration and ``--date`` give the same
 bytes. Its shape (``format_version`` 1; keys are only ever added):
@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -432,23 +431,3 @@ def strings(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
     return [item for item in (text(v) for v in value) if item is not None]
-
-
-# Rendering ----------------------------------------------------------------------------------
-
-
-def render_json(model: dict) -> str:
-    return json.dumps(model, indent=2, ensure_ascii=False)
-
-
-def render(model: dict, format_name: str) -> str:
-    """The model in ``json``, ``md`` or ``html``, ending with a newline."""
-    if format_name == "json":
-        return render_json(model) + "\n"
-    if format_name == "html":
-        from genai_lint.audit_html import render_html
-
-        return render_html(model)
-    from genai_lint.audit_md import render_md
-
-    return render_md(model)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from genai_lint.audit import DASH, deliverable_status, idle_waivers, plural, yes_no
+from genai_lint.audit.model import DASH, deliverable_status, idle_waivers, plural, yes_no
 
 SEVERITY_COLORS = {"error": "#c0392b", "warning": "#d68910", "info": "#2e86c1"}
 STATUS_COLORS = {"live": "#1e8449", "expiring": "#d68910", "expired": "#c0392b", "unknown": "#7f8c8d"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from genai_lint.audit import DASH, idle_waivers, plural, yes_no
+from genai_lint.audit.model import DASH, idle_waivers, plural, yes_no
 
 # Markdown and inline-HTML punctuation; "_" only where it could open or close emphasis.
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~#&]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
