@@ -12,7 +12,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genai_lint.context import Context
 from genai_lint.engine import apply_settings, load_project, selected_rules, settings_for, targets
@@ -21,6 +21,9 @@ from genai_lint.hashing import HashCache, hash_files
 from genai_lint.project import Entry, relative, source_root
 from genai_lint.rules import all_rules
 from genai_lint.waivers import apply_waivers
+
+if TYPE_CHECKING:
+    from genai_lint.provenance import Scan
 
 
 @dataclass
@@ -33,6 +36,7 @@ class DeliveredFile:
     problem: str | None = None
     assets: list[Entry] = field(default_factory=list)
     markers: list[Any] = field(default_factory=list)
+    scan: Scan | None = None
 
 
 def walk(delivery: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -118,7 +122,7 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
 
 
 def _examine(delivery: Path, ctx: Context) -> list[DeliveredFile]:
-    from genai_lint.provenance import UnreadableFile, scan
+    from genai_lint.provenance import scan
 
     root = ctx.project.root
     files, problems = walk(delivery)
@@ -139,9 +143,9 @@ def _examine(delivery: Path, ctx: Context) -> list[DeliveredFile]:
         else:
             item.problem = f"cannot be read ({getattr(digest, 'strerror', None) or digest})"
         if item.sha256 and not item.assets:
-            try:
-                item.markers = scan(path)
-            except UnreadableFile as exc:
-                item.problem = f"provenance could not be parsed: {exc}"
+            item.scan = scan(path)
+            item.markers = list(item.scan.markers)
+            if item.scan.problem:
+                item.problem = f"provenance could not be parsed: {item.scan.problem}"
         delivered.append(item)
     return delivered

@@ -16,12 +16,20 @@ from typing import ClassVar
 import pytest
 
 from genai_lint import provenance
-from genai_lint.provenance import Marker, UnreadableFile, scan
+from genai_lint.provenance import Marker, UnreadableFile
 
 DST = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 REAL = Path(__file__).parent / "data" / "c2pa-public-testfiles"
 GIB = 1024**3
 DCTERMS = "http://purl.org/dc/terms/"
+
+
+def scan(path: Path, **options: int) -> list[Marker]:
+    """The markers the scanner finds in ``path``; :class:`UnreadableFile` when it reports a problem."""
+    result = provenance.scan(path, **options)
+    if result.problem:
+        raise UnreadableFile(result.problem)
+    return list(result.markers)
 
 
 # --- builders -------------------------------------------------------------------------------
@@ -1075,7 +1083,7 @@ def test_multi_gb_pdf_reads_only_head_and_tail(tmp_path: Path, counted: list[int
     tail = b"\n" + pdf_stream(b"/Type/Metadata/Subtype/XML", xmp()) + b"\n%%EOF\n"
     path = sparse(tmp_path, "huge.pdf", b"%PDF-1.7\n", 2 * GIB, tail)
     assert [m.value for m in scan(path)] == [AI]
-    assert sum(counted) <= 2 * provenance._PDF_WINDOW + 2048
+    assert sum(counted) <= 2 * provenance.pdf.WINDOW + 2048
 
 
 def test_payload_reads_are_capped(tmp_path: Path, counted: list[int]) -> None:
@@ -1121,3 +1129,38 @@ def test_real_adobe_firefly_pdf_is_generative() -> None:
 @pytest.mark.parametrize("name", [n for n in REAL_FILES if n.startswith("image/")])
 def test_real_camera_and_edit_jpegs_are_not_generative(name: str) -> None:
     assert scan(REAL / name) == []
+
+
+# --- the scan result: format identified by content, reader used ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "reader"),
+    [
+        ("jpeg-xmp", "JPEG", "jpeg"),
+        ("png-cabx", "PNG", "png"),
+        ("webp-xmp", "WebP", "riff"),
+        ("wav-c2pa", "WAV", "riff"),
+        ("mov-moov-at-end", "MOV", "bmff"),
+        ("heif-c2pa-size0-mdat", "HEIF", "bmff"),
+        ("mp4-uuid-xmp-c2pa", "MP4", "bmff"),
+        ("bigtiff-c2pa", "TIFF", "tiff"),
+        ("mp3-priv-xmp", "MP3", "id3"),
+        ("pdf-xmp", "PDF", "pdf"),
+        ("svg-c2pa", "XML", "xml"),
+        ("c2pa-sidecar", "C2PA manifest store", "c2pa"),
+    ],
+)
+def test_scan_names_the_format_found_in_the_content_and_its_reader(
+    tmp_path: Path, name: str, fmt: str, reader: str
+) -> None:
+    result = provenance.scan(write(tmp_path, DETECTED[name][0], "misnamed.txt"))
+    assert (result.format, result.reader, result.problem) == (fmt, reader, None)
+    assert result.markers
+
+
+def test_scan_reports_a_problem_instead_of_raising(tmp_path: Path) -> None:
+    result = provenance.scan(write(tmp_path, DETECTED["png-cabx"][0][:60], "cut.png"))
+    assert (result.format, result.reader, result.markers) == ("PNG", "png", ())
+    assert result.problem and "truncated PNG chunk" in result.problem
+    assert provenance.scan(write(tmp_path, b"GIF89a" + bytes(20))) == provenance.Scan("unknown", None)

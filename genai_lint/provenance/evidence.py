@@ -1,0 +1,61 @@
+"""What the scanner reports: markers, the hits found inside one payload, and unreadable files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """One provenance marker and the container element that holds it.
+
+    ``kind`` is "iptc-digital-source-type", "c2pa-generative-action", "c2pa-undecoded",
+    "generator-fingerprint" or "external-manifest"; ``value`` the term, tool or URL found;
+    ``where`` a human description of the container element, whose byte offset is ``offset``.
+    ``generative`` is true for declared generative AI and false for weaker evidence that a
+    human should review (``compositeSynthetic``, an undecodable C2PA store, a remote manifest).
+    """
+
+    kind: str
+    value: str
+    where: str
+    offset: int
+    generative: bool
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read or its structure is corrupt; ``str(exc)`` is a one-line reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A marker found inside one payload, before its container location is known."""
+
+    kind: str
+    value: str
+    generative: bool
+    note: str = ""
+
+
+def printable(text: str | bytes) -> str:
+    """``text`` fit for a one-line message: as is when printable ASCII, else escaped."""
+    if isinstance(text, bytes):
+        text = text.decode("latin-1")
+    return text if text.isascii() and text.isprintable() else ascii(text)[1:-1]
+
+
+def emit(where: str, offset: int, analyse: Callable[..., list[Hit]], *args: object) -> Iterator[Marker]:
+    """Markers for the hits ``analyse(*args)`` finds in the payload at ``where``."""
+    try:
+        hits = analyse(*args)
+    except UnreadableFile as exc:
+        raise UnreadableFile(f"{exc} in {where}") from None
+    for hit in hits:
+        located = f"{where}: {hit.note}" if hit.note else where
+        yield Marker(hit.kind, hit.value, located, offset, hit.generative)
+
+
+def noted(hit: Hit, note: str) -> Hit:
+    """``hit`` with ``note`` (where inside the payload it was found) put in front of its own note."""
+    return replace(hit, note=f"{note}, {hit.note}" if hit.note else note)
