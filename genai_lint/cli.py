@@ -502,3 +502,13 @@ def add(path: str, tools: tuple[str, ...], media: str, purpose: str, deliverable
         click.echo(f"warning: {one_line(warning)}", err=True)
     click.echo(one_line(f"{relative(added.manifest, Path.cwd().resolve())}:{added.line}: added {added.id} "
                         f"({added.path}, sha256 {added.sha256[:12]}…)"))
+
+
+@main.command()
+def lsp() -> None:
+    """Run the language server over stdio, for editors (needs: pip install 'genai-lint[lsp]')."""
+    try:
+        from genai_lint.lsp.server import run
+    except ImportError as exc:
+        raise Failure(f"the language server needs {exc.name}: pip install 'genai-lint[lsp]'") from None
+    run()

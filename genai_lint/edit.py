@@ -170,6 +170,30 @@ class Editor:
         item = _item(fields, dash_column, max(offset, 2), newline)
         self.splices.append((at, at, newline + item.removesuffix(newline) if open_end else item))
 
+    def add_to_list(self, path: tuple, key: str, rendered: str) -> None:
+        """Add the item ``rendered`` to the list under ``key`` of the mapping at ``path``; a missing key becomes
+        ``key: [rendered]`` after the mapping's last own key. Block and flow lists keep their style."""
+        _, mapping, reached = self.document.node(path)
+        if reached != len(path) or mapping is None or mapping.id != "mapping" or not mapping.value:
+            raise EditError("the entry is not a mapping")
+        pair = _own_pair(mapping, key)
+        if pair is None:
+            last_key = mapping.value[-1][0]
+            if last_key.tag == MERGE or last_key.id != "scalar":
+                raise EditError("the entry ends with a merge (<<); add the key by hand")
+            self.insert_key(path, last_key.value, key, f"[{rendered}]")
+            return
+        key_node, node = pair
+        if node.id != "sequence" or node.start_mark.index < key_node.end_mark.index:
+            raise EditError(f"'{key}:' is not a list of its own")
+        if node.flow_style:
+            close = node.end_mark.index - 1
+            self.splices.append((close, close, f", {rendered}" if node.value else rendered))
+            return
+        at, newline, open_end = self._line_after(self._content_end(node))
+        line = " " * node.start_mark.column + f"- {rendered}"
+        self.splices.append((at, at, newline + line if open_end else line + newline))
+
     # Result ------------------------------------------------------------------------------------
 
     def result(self) -> str:

@@ -26,6 +26,8 @@ class Target:
     manifests: set[Path] = field(default_factory=set)
     directories: list[Path] = field(default_factory=list)
     changed: list[Path] = field(default_factory=list)
+    texts: dict[Path, str] = field(default_factory=dict)
+    """Manifest texts that stand in for the files on disk (an editor's unsaved buffers)."""
 
 
 def targets(paths: list[str], config_override: Path | None = None) -> list[Target]:
@@ -100,7 +102,7 @@ def load_project(target: Target, settings: Settings) -> Project:
         requested.update(path for path in every if directory == root or directory in path.parents)
     project = Project(root, settings, [Manifest(path, relative(path, root), requested=path in requested)
                                        for path in sorted(set(every) | requested)])
-    load_manifests(project)
+    load_manifests(project, target.texts)
     if target.changed:
         requested.update(changed_file_manifests(project, target.changed))
     if (target.directories or target.everything) and not requested:

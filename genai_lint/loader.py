@@ -519,3 +519,67 @@ def _float(text: str) -> float:
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(YAML_TAG):] if tag.startswith(YAML_TAG) else tag
+
+
+def path_at(text: str, line: int, column: int) -> tuple[tuple, bool] | None:
+    """The data path written at 1-based ``line``:``column`` of ``text``, and whether it is a mapping key.
+
+    For an editor: the deepest key or scalar whose span holds the position (``(('assets', 2, 'tool'), False)``
+    on the value of an asset's ``tool:``). ``None`` when the text does not parse or nothing is there.
+    """
+    try:
+        root = _compose(text)
+    except LoadError:
+        return None
+    where = (line - 1, column - 1)
+    path: tuple = ()
+    node = root
+    while node is not None:
+        if node.id == "scalar":
+            return (path, False) if _holds(node, where) else None
+        found = None
+        if node.id == "mapping":
+            for key_node, value_node in node.value:
+                if _holds(key_node, where):
+                    return path + (key_node.value,), True
+                if _holds(value_node, where, inclusive=value_node.id == "scalar"):
+                    found = (key_node.value, value_node)
+                    break
+        else:
+            for index, item in enumerate(node.value):
+                if _holds(item, where, inclusive=item.id == "scalar"):
+                    found = (index, item)
+                    break
+        if found is None:
+            return None
+        path, node = path + (found[0],), found[1]
+    return None
+
+
+def _holds(node: Any, where: tuple[int, int], inclusive: bool = True) -> bool:
+    start = (node.start_mark.line, node.start_mark.column)
+    end = (node.end_mark.line, node.end_mark.column)
+    return start <= where < end or (inclusive and where == end)
+
+
+def find_scalar(text: str, value: str) -> tuple[tuple, bool] | None:
+    """The data path of the first key or scalar written as ``value``, and whether it is a key; ``None`` if
+    the text does not parse or holds no such scalar (the language server plants a marker at the cursor)."""
+    try:
+        root = _compose(text)
+    except LoadError:
+        return None
+    stack: list[tuple[tuple, Any]] = [((), root)] if root is not None else []
+    while stack:
+        path, node = stack.pop()
+        if node.id == "scalar":
+            if node.value == value:
+                return path, False
+        elif node.id == "mapping":
+            for key_node, value_node in reversed(node.value):
+                if key_node.id == "scalar" and key_node.value == value:
+                    return path + (value,), True
+                stack.append((path + (key_node.value,), value_node))
+        else:
+            stack.extend((path + (index,), item) for index, item in reversed(list(enumerate(node.value))))
+    return None

@@ -223,12 +223,13 @@ def _is_other_project(path: str) -> bool:
     return any(os.path.isfile(os.path.join(path, name)) for name in CONFIG_NAMES)
 
 
-def load_manifests(project: Project) -> None:
+def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> None:
     """Load every manifest (M001 on failure) and validate it against the schema.
 
     Manifests not asked for (siblings, loaded for the cross-file rules) come from the document
-    cache when their bytes are unchanged.
+    cache when their bytes are unchanged. ``texts`` holds manifests' unsaved text, read instead of the file.
     """
+    texts = texts or {}
     from genai_lint import schema
     from genai_lint.loader import decode, read_manifest_bytes
 
@@ -239,6 +240,10 @@ def load_manifests(project: Project) -> None:
         cache = DocumentCache(project.root, create=project.settings.cache_writes)
     for manifest in project.manifests:
         try:
+            if manifest.path in texts:
+                manifest.document = load(manifest.path, texts[manifest.path])
+                manifest.schema_errors = schema.validate(manifest.document.data)
+                continue
             raw = read_manifest_bytes(manifest.path)
             key = cache.key(manifest.path, raw) if cache is not None and not manifest.requested else None
             cached = cache.load(manifest.path, raw, key) if key is not None else None

@@ -177,18 +177,22 @@ def _edit_manifest(manifest: Manifest, planned: list[_Planned], say: Say, tally:
 
 def _splice(editor: Editor, plan: _Planned, style: str, say: Say, tally: Tally) -> bool:
     """Put the new value of ``plan`` into the editor; ``False`` (with a warning) when it cannot be done safely."""
-    entry_path = plan.entry.path
     try:
-        if editor.has_own_key(entry_path, "sha256"):
-            editor.set_scalar(entry_path + ("sha256",), plan.digest, style=style)
-        else:
-            editor.insert_key(entry_path, "path", "sha256", render(plan.digest, style))
+        put_sha256(editor, plan.entry.path, plan.digest, style)
     except EditError as exc:
         say("warning", f"{_where(plan.entry, ('sha256',) if not plan.filled else ('path',))}: "
                        f"{plan.entry.label()} skipped: cannot edit its sha256: {exc}")
         tally.skipped += 1
         return False
     return True
+
+
+def put_sha256(editor: Editor, entry_path: tuple, digest: str, style: str) -> None:
+    """Set the entry's ``sha256`` to ``digest``, or add the key after its ``path``; raises EditError."""
+    if editor.has_own_key(entry_path, "sha256"):
+        editor.set_scalar(entry_path + ("sha256",), digest, style=style)
+    else:
+        editor.insert_key(entry_path, "path", "sha256", render(digest, style))
 
 
 def _with_digests(data: dict, planned: list[_Planned]) -> dict:
