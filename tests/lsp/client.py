@@ -7,7 +7,6 @@ import queue
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -113,7 +112,3 @@ class Client:
 
 def at(line: int, character: int) -> dict:
     return {"line": line, "character": character}
-
-
-def wait(seconds: float) -> None:
-    time.sleep(seconds)
