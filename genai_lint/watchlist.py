@@ -41,14 +41,20 @@ class CompiledWatchlist:
                         re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)) for term in terms]
         self._patterns = [(pattern, re.compile(pattern, re.IGNORECASE)) for pattern in patterns]
 
-    def first(self, text: str) -> Match | None:
-        """The earliest watch-list match in ``text`` (terms before patterns at the same column)."""
+    def matches(self, text: str) -> list[Match]:
+        """Every watch-list match in ``text``, left to right, without overlaps.
+
+        Where two matches overlap, the one starting first wins, then the longer one, then terms
+        before patterns: ``in the style of Studio Ghibli, Pixar`` gives three matches.
+        """
         lowered = text.lower() if text.isascii() else None
         candidates = [(needle, expression) for needle, literal, expression in self._terms
                       if lowered is None or literal is None or literal in lowered]
-        best: Match | None = None
-        for needle, expression in candidates + self._patterns:
-            found = expression.search(text)
-            if found and (best is None or found.start() < best.start):
-                best = Match(needle, found.start(), found.end())
-        return best
+        found = sorted(((hit.start(), -(hit.end() - hit.start()), order, needle, hit.end())
+                        for order, (needle, expression) in enumerate(candidates + self._patterns)
+                        for hit in expression.finditer(text) if hit.end() > hit.start()))
+        chosen: list[Match] = []
+        for start, _, _, needle, end in found:
+            if not chosen or start >= chosen[-1].end:
+                chosen.append(Match(needle, start, end))
+        return chosen

@@ -99,8 +99,8 @@ def prompt_watchlist(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
     The asset's `prompt` (or each of its `prompts`) against the watch list: names of artists,
-    studios and franchises, and phrasings such as "in the style of ...". A match on an asset not
-    approved for `copyrighted-reference` or `public-figure` is reported at the matching column.
+    studios and franchises, and phrasings such as "in the style of ...". On an asset not approved
+    for `copyrighted-reference` or `public-figure`, every match is reported at its own columns.
 
     The built-in list is in `genai_lint/watchlist.py`; extend it in the configuration with
     `watchlist: {terms: [...], patterns: [...]}`, or replace it with `defaults: false`.
@@ -123,12 +123,12 @@ def prompt_watchlist(asset: Entry, ctx: Context) -> Iterator[Finding]:
         prompts.append((("prompt",), asset.get("prompt")))
     if isinstance(asset.get("prompts"), list):
         prompts.extend((("prompts", index), text) for index, text in enumerate(asset.get("prompts")) if isinstance(text, str))
-    matches = [(path, text, match) for path, text in prompts if (match := ctx.watchlist.first(text)) is not None]
+    matches = [(path, text, match) for path, text in prompts for match in ctx.watchlist.matches(text)]
     if not matches or ctx.cleared(asset, "copyrighted-reference", "public-figure"):
         return
     for path, text, match in matches:
         found = text[match.start:match.end]
-        yield ctx.finding("G103", asset, path, f"prompt contains '{found}', which is on the watch list",
+        yield ctx.finding("G103", asset, path, f"prompt of asset {asset.id} contains '{found}', which is on the watch list",
                           span=_match_span(ctx, asset, path, text, match.start, match.end),
                           fix="describe the look in your own words, or obtain a copyrighted-reference approval")
 
