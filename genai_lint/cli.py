@@ -506,7 +506,10 @@ def add(path: str, tools: tuple[str, ...], media: str, purpose: str, deliverable
 
 @main.command()
 def lsp() -> None:
-    """Run the language server over stdio, for editors (needs: pip install 'genai-lint[lsp]')."""
+    """Run the language server over stdio, for editors.
+
+    Install it with: pip install 'genai-lint[lsp]'
+    """
     try:
         from genai_lint.lsp.server import run
     except ImportError as exc:

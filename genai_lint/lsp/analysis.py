@@ -35,7 +35,7 @@ def analyse(path: Path, buffers: dict[Path, str], check_files: bool) -> Analysis
         target.directories.clear()
         target.manifests.add(path)
         target.texts = {file: text for file, text in buffers.items() if _inside(file, target.root)}
-        settings = settings_for(target, {"check_files": check_files, "cache_writes": False})
+        settings = settings_for(target, {"check_files": check_files})
         project, report = evaluate_project(target, settings)
     except ConfigError as exc:
         return Analysis([], None, None, str(exc))

@@ -143,19 +143,19 @@ def on_hover(ls: ManifestServer, params: types.HoverParams) -> types.Hover | Non
 
     uri = params.text_document.uri
     document, analysis = ls.workspace.get_text_document(uri), ls.analyses.get(uri)
+    if analysis is None:  # not a manifest
+        return None
     where = ls.position(document, params.position)
     line, column = where.line + 1, where.character + 1
-    parts = []
-    if analysis is not None:
-        rules = all_rules()
-        parts = [hover.finding_doc(finding, rules[finding.code].info() if finding.code in rules else None)
-                 for finding in analysis.findings if _contains(finding.span, line, column)]
+    rules = all_rules()
+    parts = [hover.finding_doc(finding, rules[finding.code].info() if finding.code in rules else None)
+             for finding in analysis.findings if _contains(finding.span, line, column)]
     if not parts:
         found = path_at(document.source, line, column)
         if found is not None:
             path, is_key = found
-            project = analysis.project if analysis else None
-            text = hover.key_doc(path) if is_key else hover.reference_doc(path, _value(analysis, path), project)
+            text = hover.key_doc(path) if is_key else hover.reference_doc(path, _value(analysis, path),
+                                                                          analysis.project)
             parts = [text] if text else []
     if not parts:
         return None
@@ -168,10 +168,10 @@ def on_completion(ls: ManifestServer, params: types.CompletionParams) -> types.C
     uri = params.text_document.uri
     document, analysis = ls.workspace.get_text_document(uri), ls.analyses.get(uri)
     where = ls.position(document, params.position)
-    found = cursor.at(document.source, where.line, where.character)
+    found = cursor.at(document.source, where.line, where.character) if analysis is not None else None
     if found is None:
         return types.CompletionList(is_incomplete=False, items=[])
-    items = completion.complete(found, analysis.project if analysis else None)
+    items = completion.complete(found, analysis.project)
     return types.CompletionList(is_incomplete=False, items=items)
 
 
