@@ -35,9 +35,9 @@ class Failure(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        from genai_lint.formats._common import one_line
+        from genai_lint.safe_text import printable
 
-        click.echo(f"genai-lint: error: {one_line(self.format_message())}", err=True)
+        click.echo(f"genai-lint: error: {printable(self.format_message())}", err=True)
 
 
 def _codes(values: tuple[str, ...], flag: str) -> list[str]:
@@ -140,10 +140,10 @@ class _OneLineUsage(click.Group):
             click.echo(exc.format_message(), err=True)
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
-            from genai_lint.formats._common import one_line
+            from genai_lint.safe_text import printable
 
             where = exc.ctx.command_path if exc.ctx else "genai-lint"
-            click.echo(f"genai-lint: error: {one_line(exc.format_message())} (see `{where} --help`)", err=True)
+            click.echo(f"genai-lint: error: {printable(exc.format_message())} (see `{where} --help`)", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
@@ -394,11 +394,11 @@ def hash_command(paths: tuple[str, ...], check_only: bool, no_cache: bool, quiet
     or stale; 2 when a manifest cannot be read, parsed or safely edited. Such a manifest is left
     untouched and named on stderr in one line; the other manifests are still updated.
     """
-    from genai_lint.formats._common import one_line
+    from genai_lint.safe_text import printable
     from genai_lint.rehash import update_hashes
 
     def say(kind: str, line: str) -> None:
-        line = one_line(line)
+        line = printable(line)
         if kind == "change":
             click.echo(line)
         elif kind == "error":
@@ -425,7 +425,7 @@ def init(directory: Path) -> None:
     left alone; the hook to add to it is printed instead. The new manifest passes
     `genai-lint check` as it is.
     """
-    from genai_lint.formats._common import one_line
+    from genai_lint.safe_text import printable
     from genai_lint.project import relative
     from genai_lint.scaffold import PRE_COMMIT_NAME, PRE_COMMIT_SNIPPET, InitError
     from genai_lint.scaffold import init as scaffold
@@ -433,7 +433,7 @@ def init(directory: Path) -> None:
     made = run_guarded(_user_errors(scaffold, InitError), directory)
     here = Path.cwd().resolve()
     for path in made.created:
-        click.echo(one_line(f"created {relative(path.parent.resolve() / path.name, here)}"))
+        click.echo(printable(f"created {relative(path.parent.resolve() / path.name, here)}"))
     if made.kept_pre_commit:
         click.echo(f"\n{PRE_COMMIT_NAME} already exists and was left alone; add the hook to it:\n")
     else:
@@ -491,7 +491,7 @@ def add(path: str, tools: tuple[str, ...], media: str, purpose: str, deliverable
     """
     from genai_lint.add import AddError, add_asset
     from genai_lint.edit import EditError
-    from genai_lint.formats._common import one_line
+    from genai_lint.safe_text import printable
     from genai_lint.loader import LoadError
     from genai_lint.project import relative
 
@@ -499,8 +499,8 @@ def add(path: str, tools: tuple[str, ...], media: str, purpose: str, deliverable
     added = run_guarded(_user_errors(add_asset, AddError, EditError, LoadError), path, list(tools), media, purpose,
                         deliverable, created, prompt=prompt, manifest_arg=manifest_path, cache=not no_cache)
     for warning in added.warnings:
-        click.echo(f"warning: {one_line(warning)}", err=True)
-    click.echo(one_line(f"{relative(added.manifest, Path.cwd().resolve())}:{added.line}: added {added.id} "
+        click.echo(f"warning: {printable(warning)}", err=True)
+    click.echo(printable(f"{relative(added.manifest, Path.cwd().resolve())}:{added.line}: added {added.id} "
                         f"({added.path}, sha256 {added.sha256[:12]}…)"))
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from genai_lint.findings import Severity
+from genai_lint.safe_text import json_dumps, printable
 
 CONFIG_NAMES = (".genai-lint.yaml", ".genai-lint.yml")
 DEFAULT_MANIFESTS = ("genai-manifest.yaml", "genai-manifest.yml")
@@ -398,11 +399,11 @@ def describe(settings: Settings, root: Path) -> str:
         ("manifests", settings.manifests, "manifests"),
         ("exclude", settings.exclude, "exclude"),
     ]
-    rows = [(f"{key}: {json.dumps(value, ensure_ascii=False)}", settings.sources.get(attribute, "default"))
+    rows = [(f"{key}: {json_dumps(value, indent=None)}", printable(settings.sources.get(attribute, "default")))
             for key, value, attribute in values]
-    rows += [(f"# date: {settings.date.isoformat()}", settings.sources.get("date", "default (today)")),
-             (f"# check-files: {json.dumps(settings.check_files)}", settings.sources.get("check_files", "default"))]
+    rows += [(f"# date: {settings.date.isoformat()}", printable(settings.sources.get("date", "default (today)"))),
+             (f"# check-files: {json.dumps(settings.check_files)}", printable(settings.sources.get("check_files", "default")))]
     width = max(len(text) for text, _ in rows) + 2
-    config = settings.config_file if settings.config_file is not None else "none (defaults only)"
-    head = [f"# genai-lint: effective settings for project root {root}", f"# configuration file: {config}"]
+    config = printable(str(settings.config_file)) if settings.config_file is not None else "none (defaults only)"
+    head = [f"# genai-lint: effective settings for project root {printable(str(root))}", f"# configuration file: {config}"]
     return "\n".join(head + [f"{text:<{width}}# {source}" for text, source in rows])

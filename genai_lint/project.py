@@ -16,6 +16,7 @@ from typing import Any
 
 from genai_lint.config import CONFIG_NAMES, DEFAULT_EXCLUDE, Settings, find_config
 from genai_lint.loader import Document, LoadError, load
+from genai_lint.safe_text import valid_text
 from genai_lint.schema import SchemaError
 
 REGISTERS = ("tools", "approvals", "assets")
@@ -144,28 +145,13 @@ def _git_toplevel(start: Path) -> Path | None:
 
 
 def relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` (POSIX), for display; bytes of a name that is not UTF-8 show as ``\\xff``."""
+    """``path`` relative to ``root`` (POSIX) as valid text: undecodable bytes of a name show as ``\\xff``
+    (:func:`~genai_lint.safe_text.valid_text`; every output escapes the rest)."""
     try:
         text = path.relative_to(root).as_posix()
     except ValueError:
         text = path.as_posix()
-    return printable_path(text)
-
-
-def printable_path(text: str) -> str:
-    """A file name as valid text: the undecodable bytes Python keeps as lone surrogates become ``\\xNN``."""
-    if text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        pass
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate no file system gave: show it as an escape too
-        raw = text.encode("utf-8", "backslashreplace")
-    return raw.decode("utf-8", "backslashreplace")
+    return valid_text(text)
 
 
 def is_manifest_name(name: str, settings: Settings) -> bool:

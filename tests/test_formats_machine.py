@@ -286,7 +286,7 @@ def test_junit_control_characters_stay_valid_xml(tmp_path, junit_schema) -> None
     nasty = finding("GA101", Severity.ERROR, "a\x01b.yaml", 1, "id\x0b", message)
     root = junit(make_report(tmp_path, [nasty]), junit_schema)
     failure = root.find("testsuite/testcase/failure")
-    assert "\ufffd" in failure.get("message")
+    assert "bell\\x07 nul\\x00" in failure.get("message")  # shown escaped, as in every format
     assert "<&\">" in failure.get("message")
 
 

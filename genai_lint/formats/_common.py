@@ -84,13 +84,3 @@ def display_path(report: Report, path: str) -> str:
         relative = os.path.abspath(full)
     return relative.replace(os.sep, "/")
 
-
-def one_line(text: str) -> str:
-    """``text`` with every character a terminal would act on or hide written as an escape (``\\n``, ``\\x1b``,
-    ``\\u202e``): line breaks, control sequences, bidirectional controls, zero-width marks, undecodable bytes.
-
-    One finding stays one line, and a manifest cannot repaint the terminal or reorder what a reviewer reads.
-    """
-    if text.isprintable():
-        return text
-    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)

@@ -2,8 +2,10 @@
 
 Escaping follows actions/toolkit ``packages/core/src/command.ts``: message data escapes ``%``,
 CR and LF; property values (``file``, ``title``) additionally escape ``:`` and ``,``.
-Waived findings get no annotation, only a plain line. Plain lines have their line breaks
-folded so that nothing a manifest says can start a workflow command of its own.
+Waived findings get no annotation, only a plain line. Manifest text goes through
+:func:`~genai_lint.safe_text.printable` first (control characters escaped, the runner's legacy
+``##[command]`` syntax defused), and a plain line cannot start with ``::``, so nothing a manifest
+says can start a workflow command of its own.
 
 GitHub displays at most 10 error, 10 warning and 10 notice annotations per step (50 per job)
 and silently drops the rest, so the output ends with a line counting what it will not show.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from genai_lint.findings import Finding, Report, Severity
 from genai_lint.formats._common import bounds, by_path, described, display_path, location, ordered
+from genai_lint.safe_text import log_line, printable
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 SHOWN_PER_STEP = 10
@@ -32,7 +35,7 @@ def render(report: Report, color: bool = False) -> str:
     lines: list[str] = []
     emitted = {severity: 0 for severity in Severity}
     for path, findings in by_path(ordered(report)):
-        lines.append(f"::group::{escape_data(path)}")
+        lines.append(f"::group::{escape_data(printable(path, keep=chr(13) + chr(10)))}")
         for finding in findings:
             if finding.waived is None:
                 lines.append(annotation(finding, display_path(report, finding.path)))
@@ -70,8 +73,11 @@ def annotation(finding: Finding, file: str) -> str:
         "endColumn": end_column,
         "title": f"{finding.code} {finding.name}",
     }
-    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(described(finding, chr(10)))}"
+    # Line breaks in a file name keep the toolkit's %0A so the annotation still finds the file.
+    joined = ",".join(f"{key}={escape_property(printable(str(value), keep=chr(13) + chr(10)))}"
+                      for key, value in properties.items())
+    message = printable(described(finding, chr(10)), keep="\t\n")
+    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(message)}"
 
 
 def _count(n: int) -> str:
@@ -80,4 +86,4 @@ def _count(n: int) -> str:
 
 def _plain(text: str) -> str:
     """A log line that cannot be read as a workflow command."""
-    return " ".join(text.splitlines())
+    return log_line(printable(text))

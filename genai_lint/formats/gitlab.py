@@ -10,10 +10,10 @@ Waived findings are left out: GitLab has no notion of an accepted issue.
 
 from __future__ import annotations
 
-import json
 
 from genai_lint.findings import Report, Severity
 from genai_lint.formats._common import described, fingerprints, ordered
+from genai_lint.safe_text import json_dumps
 
 SEVERITIES = {Severity.INFO: "info", Severity.WARNING: "minor", Severity.ERROR: "major"}
 
@@ -31,4 +31,4 @@ def render(report: Report, color: bool = False) -> str:
         }
         for finding, fingerprint in zip(findings, fingerprints(findings))
     ]
-    return json.dumps(issues, indent=2, ensure_ascii=False)
+    return json_dumps(issues)

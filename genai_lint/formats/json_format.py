@@ -8,10 +8,10 @@ to the project root, in POSIX form.
 
 from __future__ import annotations
 
-import json
 
 from genai_lint import __version__
 from genai_lint.findings import Finding, Report, Severity
+from genai_lint.safe_text import json_dumps
 
 
 def finding_dict(finding: Finding) -> dict:
@@ -41,4 +41,4 @@ def render(report: Report, color: bool = False) -> str:
             "failed": report.failed, "text": report.summary(),
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_dumps(document)

@@ -31,14 +31,15 @@ from datetime import datetime, timezone
 from genai_lint import __version__
 from genai_lint.findings import Finding, Report, Severity
 from genai_lint.formats._common import by_path, location, ordered
+from genai_lint.safe_text import printable
 
 PACKAGE = "genai-lint"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(text: str) -> str:
-    """``text`` with every character XML 1.0 forbids replaced by U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
+    """``text`` made printable (tabs and line feeds kept), then any character XML 1.0 forbids replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", printable(text, keep="\t\n"))
 
 
 def render(report: Report, color: bool = False) -> str:

@@ -10,13 +10,13 @@ Waived findings are reported with an ``inSource`` suppression carrying the waive
 
 from __future__ import annotations
 
-import json
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from genai_lint import __version__
 from genai_lint.findings import Finding, Report, RuleInfo, Severity
 from genai_lint.formats._common import FINGERPRINT_KEY, bounds, described, fingerprints, ordered
+from genai_lint.safe_text import json_dumps
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/genai-lint/genai-lint"
@@ -27,7 +27,7 @@ MAX_DESCRIPTION = 1024
 
 
 def render(report: Report, color: bool = False) -> str:
-    return json.dumps(sarif(report), indent=2, ensure_ascii=False)
+    return json_dumps(sarif(report))
 
 
 def sarif(report: Report) -> dict:
@@ -134,17 +134,17 @@ def _present(**values: str | None) -> dict[str, str]:
 
 
 def _is_absolute(path: str) -> bool:
-    return PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute()
+    """Only a POSIX absolute path: a delivered file named ``C:\\evil.png`` or ``\\\\server\\x`` is a
+    relative name whose backslashes and colon are percent-encoded, never a drive or UNC URI."""
+    return PurePosixPath(path).is_absolute()
 
 
 def _uri(path: str) -> str:
     """A root-relative POSIX path as a URI reference; an absolute path as a ``file:`` URI."""
-    if not _is_absolute(path):
-        # Percent-encode everything but unreserved characters and '/': spaces, '%', '#', '?',
-        # and ':' (which would otherwise read as a scheme), non-ASCII as UTF-8.
-        return quote(path, safe="/")
-    posix = path.replace("\\", "/")
-    return "file://" + ("" if posix.startswith("/") else "/") + quote(posix, safe="/:")
+    # Percent-encode everything but unreserved characters and '/': spaces, '%', '#', '?', '\\',
+    # and ':' (which would otherwise read as a scheme), non-ASCII as UTF-8.
+    encoded = quote(path, safe="/", errors="backslashreplace")
+    return "file://" + encoded if _is_absolute(path) else encoded
 
 
 def _root_uri(root: Path) -> str:

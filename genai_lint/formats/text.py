@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from genai_lint.findings import Finding, Report, Severity
-from genai_lint.formats._common import display_path, one_line
+from genai_lint.formats._common import display_path
+from genai_lint.safe_text import log_line, printable
 
 TEXT_SUFFIXES = (".yaml", ".yml", ".toml")
 """Files whose findings get a source frame (a delivered media file gets none)."""
@@ -22,12 +23,12 @@ def paint(text: str, code: str, color: bool) -> str:
 
 def headline(report: Report, finding: Finding, color: bool) -> str:
     """``path:line:col: CODE [severity] message`` (with ``(waived: reason)`` when waived)."""
-    where = f"{one_line(display_path(report, finding.path))}:{finding.span.line}:{finding.span.column}:"
+    where = f"{printable(display_path(report, finding.path))}:{finding.span.line}:{finding.span.column}:"
     severity = paint(f"[{finding.severity}]", COLORS[finding.severity], color)
-    line = f"{paint(where, '1', color)} {paint(finding.code, '1', color)} {severity} {one_line(finding.message)}"
+    line = f"{paint(where, '1', color)} {paint(finding.code, '1', color)} {severity} {printable(finding.message)}"
     if finding.waived is not None:
-        line += f" (waived: {one_line(finding.waived.reason)})"
-    return line
+        line += f" (waived: {printable(finding.waived.reason)})"
+    return log_line(line)
 
 
 def render(report: Report, color: bool = False) -> str:
@@ -38,9 +39,9 @@ def render(report: Report, color: bool = False) -> str:
         if finding.path.endswith(TEXT_SUFFIXES):
             lines.extend(_frame(finding, sources.line(finding.path, finding.span.line), color))
         if finding.fix:
-            lines.append(f"   = {paint('fix', '32', color)}: {one_line(finding.fix)}")
+            lines.append(f"   = {paint('fix', '32', color)}: {printable(finding.fix)}")
         lines.append("")
-    lines.extend(one_line(note) for note in report.notes)
+    lines.extend(log_line(printable(note)) for note in report.notes)
     summary = report.summary()
     lines.append(paint(summary, "1;31" if report.failed else "1;32", color))
     return "\n".join(lines)
@@ -58,11 +59,12 @@ def _frame(finding: Finding, text: str | None, color: bool) -> list[str]:
     else:
         column = finding.span.column
     text = text.replace("\t", " ")
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else "?" for ch in text)
     width = finding.span.end_column - finding.span.column if finding.span.end_line == finding.span.line else 1
     width = max(1, min(width, len(text) - column + 2))
-    caret = " " * (column - 1) + "^" * width
+    before = printable(text[:column - 1])  # escapes widen the line: the caret moves with them
+    width = len(printable(text[:column - 1 + width])) - len(before)
+    text = printable(text)
+    caret = " " * len(before) + "^" * max(1, width)
     return [f"{gutter} |", f"{number} | {text}", f"{gutter} | {paint(caret, COLORS[finding.severity], color)}"]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from genai_lint import safe_text
+
 
 @dataclass(frozen=True, slots=True)
 class Marker:
@@ -39,10 +41,8 @@ class Hit:
 
 
 def printable(text: str | bytes) -> str:
-    """``text`` fit for a one-line message: as is when printable ASCII, else escaped."""
-    if isinstance(text, bytes):
-        text = text.decode("latin-1")
-    return text if text.isascii() and text.isprintable() else ascii(text)[1:-1]
+    """``text`` (bytes read as Latin-1) fit for a one-line message: :func:`genai_lint.safe_text.printable`."""
+    return safe_text.printable(text.decode("latin-1") if isinstance(text, bytes) else text)
 
 
 def emit(where: str, offset: int, analyse: Callable[..., list[Hit]], *args: object) -> Iterator[Marker]:

@@ -18,7 +18,7 @@ import pytest
 from conftest import ASSET_BYTES, ASSET_SHA
 from hostile_harness import DATE, FORMATS, HEADLINE, cli, project, validate_outputs
 
-from genai_lint.formats._common import one_line
+from genai_lint.safe_text import printable
 
 FOLDER = "take 1\n: 100%, señal"
 FILE = "shot\n01:,%é #x.png"
@@ -114,8 +114,8 @@ def test_text_lines_are_escaped_and_split_cleanly(tmp_path: Path) -> None:
     run = cli("check", "--format", "concise", "--date", DATE, cwd=root)
     lines = run.out.splitlines()
     assert len(lines) == 2 * len(EXPECTED) + 1  # one line per finding, then the summary
-    assert f"{one_line(FOLDER)}/genai-manifest.yaml:18:11: M007 [error] {one_line('missing' + chr(10) + ':,%ü.png')}" \
-        in run.out
+    missing = printable("missing" + chr(10) + ":,%ü.png")
+    assert f"{printable(FOLDER)}/genai-manifest.yaml:18:11: M007 [error] {missing}" in run.out
 
 
 def test_a_missing_path_with_a_line_break_is_one_error_line(tmp_path: Path) -> None:
