@@ -657,7 +657,7 @@ def test_labels_from_the_file_stay_on_one_line(tmp_path: Path) -> None:
     store = superbox(b"c2pa", "c2pa", manifest("urn:\nuuid:\u00e9", actions(("c2pa.created\r", AI))))
     (marker,) = scan(write(tmp_path, png(chunk(b"caBX", store))))
     assert marker.where == (
-        "PNG caBX chunk at byte 33: C2PA manifest urn:\\nuuid:\\xe9, "
+        "PNG caBX chunk at byte 33: C2PA manifest urn:\\nuuid:\u00e9, "  # printable text stays as it is
         "assertion c2pa.actions.v2, action c2pa.created\\r"
     )
 
