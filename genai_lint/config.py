@@ -318,6 +318,8 @@ def _glob(value: Any, *at: Any, key: bool = False) -> str:
 
 
 def _watchlist(value: Any) -> Watchlist:
+    from genai_lint.watchlist import pattern_error
+
     if not isinstance(value, dict):
         raise _Invalid("expected a mapping with 'terms', 'patterns' and optionally 'defaults: false'")
     for name in value:
@@ -333,11 +335,8 @@ def _watchlist(value: Any) -> Watchlist:
         for index, item in enumerate(items):
             if not isinstance(item, str) or not item.strip():
                 raise _Invalid(f"expected non-empty text (got {item!r})", name, index)
-            if name == "patterns":
-                try:
-                    re.compile(item)
-                except re.error as exc:
-                    raise _Invalid(f"{item!r} is not a valid regular expression: {exc}", name, index) from None
+            if name == "patterns" and (problem := pattern_error(item)):
+                raise _Invalid(problem, name, index)
         lists[name] = list(items)
     defaults = value.get("defaults", True)
     if not isinstance(defaults, bool):
