@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -53,6 +54,11 @@ LARGE = 100_000
 PRECOMMIT_SIBLINGS, PRECOMMIT_PER_MANIFEST, PRECOMMIT_CHANGED = 20, 50, "dept-07/genai-manifest.yaml"
 STARTUP_REPEATS = 20
 TOOLS = ("check-jsonschema", "ruamel.yaml.clib", "PyYAML")
+PURE_VENV = HERE / ".venv-pure"
+PURE_CJ = PURE_VENV / "bin" / "check-jsonschema"
+"""check-jsonschema as ``pip install check-jsonschema`` leaves it: ruamel's pure-Python loader."""
+PURE_MAX_ASSETS = 10_000
+"""The pure-Python install takes minutes at 100,000 assets; it is measured up to this size."""
 """ruamel.yaml (0.19) does not pull in its C loader; without ruamel.yaml.clib check-jsonschema falls
 back to the pure-Python loader, several times slower: install it, to compare with its best case."""
 
@@ -176,6 +182,17 @@ def setup(install: bool) -> None:
         pip("install", str(ROOT))  # dependencies added since the venv was made
 
 
+def setup_pure() -> None:
+    """A second check-jsonschema install, without ``ruamel.yaml.clib`` (what pip gives by default)."""
+    if not PURE_CJ.exists():
+        print(f"creating {PURE_VENV.relative_to(ROOT)} (check-jsonschema without ruamel.yaml.clib)", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(PURE_VENV)], check=True)
+        python = str(PURE_VENV / "bin" / "python")
+        subprocess.run([python, "-m", "pip", "-q", "--disable-pip-version-check", "install", "check-jsonschema"], check=True)
+        subprocess.run([python, "-m", "pip", "-q", "--disable-pip-version-check", "uninstall", "-y", "ruamel.yaml.clib"],
+                       check=False)
+
+
 def _installed(name: str) -> bool:
     code = f"import importlib.metadata as m; m.version({name!r})"
     return subprocess.run([str(PYTHON), "-c", code], capture_output=True).returncode == 0
@@ -224,7 +241,7 @@ def revision() -> str:
 
 def production(n: int, siblings: int = 0, per_manifest: int = 4000) -> tuple[Path, dict]:
     """The generated production for ``n`` assets (reused when the generator has not changed)."""
-    name = f"precommit-{n}" if siblings else f"n{n}"
+    name = f"siblings{siblings}-{n}" if siblings else f"n{n}"
     out = DATA / name
     stamp = out / "production.json"
     if stamp.exists():
@@ -278,11 +295,12 @@ def bench_size(n: int, repeats: int, out: Path, cj_cap: float, findings_only: bo
     cj = Series("check-jsonschema", [str(BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), *files], (0, 1),
                 stdout=out / f"check-jsonschema-{n}.txt")
     bare = Series("bare C load (gc off)", [str(PYTHON), "-c", BARE_LOAD, *files], (0,))
+    pure = Series("check-jsonschema (pure)", [str(PURE_CJ), "--schemafile", str(SCHEMA), *files], (0, 1))
     if findings_only:
         run_once(gl, record=False)
         group: list[Series] = []
     else:
-        group = [gl, cj, bare]
+        group = [gl, cj, bare] + ([pure] if n <= PURE_MAX_ASSETS else [])
         large = n >= LARGE
         alternate(group, repeats, warmup=0 if large else 1, cap={"check-jsonschema": cj_cap} if large else None)
     result = {
@@ -313,6 +331,99 @@ def bench_precommit(out: Path, repeats: int, findings_only: bool = False) -> dic
     alternate([gl, cj], repeats, warmup=2)
     return {"series": {s.label: s.as_dict() for s in (gl, cj)}, "findings": findings_summary(gl.stdout, None),
             "changed_bytes": changed.stat().st_size}
+
+
+# The four gaps of issue 15: each case next to its baseline, in the same alternated rounds.
+
+SPREAD_SIBLINGS, SPREAD_ASSETS = 20, 20_000
+WATCH_ASSETS, MEDIA_ASSETS = 2_000, 1_000
+SMALL_FLOOR_TARGET, SMALL_CJ_TARGET, MEMORY_TARGET, MEMORY_LARGE_TARGET, NO_COST_TARGET = 1.6, 5.0, 2.0, 600 * 2**20, 1.15
+SYLLABLES = ("ka", "lo", "mi", "ren", "to", "sa", "vel", "dor", "ni", "bra", "qu", "est", "ar", "um", "zi", "po")
+INTERNATIONAL = " — cinéma vérité, ночь, 夜景"
+"""Appended to every prompt of the non-ASCII productions (the old prefilter skipped such prompts)."""
+
+
+def watch_terms(count: int, accented: bool = False) -> list[str]:
+    """``count`` distinct made-up names (none occurs in a generated prompt); every other one accented."""
+    terms = []
+    for index in range(count):
+        a, b, c = index % 16, index // 16 % 16, index // 256 % 16
+        term = f"{SYLLABLES[a]}{SYLLABLES[b]}{SYLLABLES[c]} {SYLLABLES[c]}{SYLLABLES[a]}".title()
+        terms.append(term.replace("e", "é") if accented and index % 2 else term)
+    return terms
+
+
+def variant(base: Path, name: str, build) -> Path:
+    """A copy of the generated production ``base`` changed by ``build(copy)`` (rebuilt when ``base`` is newer)."""
+    out = DATA / name
+    stamp = out / ".variant"
+    if stamp.exists() and stamp.stat().st_mtime >= (base / "production.json").stat().st_mtime:
+        return out
+    print(f"  making {name}", flush=True)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(base, out)
+    build(out)
+    stamp.touch()
+    return out
+
+
+def with_terms(count: int, accented: bool = False):
+    def build(root: Path) -> None:
+        listed = ", ".join(json.dumps(term, ensure_ascii=False) for term in watch_terms(count, accented))
+        with open(root / ".genai-lint.yaml", "a", encoding="utf-8") as config:
+            config.write(f"watchlist:\n  terms: [{listed}]\n")
+    return build
+
+
+def international(root: Path) -> None:
+    for manifest in root.rglob("genai-manifest.yaml"):
+        lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+        for index, line in enumerate(lines):
+            stripped = line.lstrip()
+            if (stripped.startswith('prompt: "') or line.startswith('      - "')) and line.rstrip().endswith('"'):
+                lines[index] = line.rstrip()[:-1] + INTERNATIONAL + '"\n'
+        manifest.write_text("".join(lines), encoding="utf-8")
+
+
+def with_media(count: int, per_folder: int = 100):
+    def build(root: Path) -> None:
+        for index in range(count):
+            folder = root / "plates" / f"shot-{index // per_folder:03d}"
+            if index % per_folder == 0:
+                folder.mkdir(parents=True)
+            (folder / f"frame-{index % per_folder:05d}.exr").touch()
+    return build
+
+
+def bench_gaps(out: Path, repeats: int, findings_only: bool = False) -> dict:
+    """Watch-list length and script, media beside the manifests, memory of 20 x 1,000 assets."""
+    print("\nissue 15 gaps: watch list, media files, memory", flush=True)
+    watch, _ = production(WATCH_ASSETS)
+    intl = variant(watch, f"n{WATCH_ASSETS}-intl", international)
+    media, _ = production(MEDIA_ASSETS)
+    spread, description = production(SPREAD_ASSETS, siblings=SPREAD_SIBLINGS, per_manifest=SPREAD_ASSETS // SPREAD_SIBLINGS)
+    files = [str(spread / m["path"]) for m in description["manifests"]]
+    cases = {
+        "watch: ASCII prompts, no list": watch,
+        "watch: ASCII prompts, 1,000 terms": variant(watch, f"n{WATCH_ASSETS}-terms1000", with_terms(1000)),
+        "watch: ASCII prompts, 10,000 terms": variant(watch, f"n{WATCH_ASSETS}-terms10000", with_terms(10_000)),
+        "watch: non-ASCII prompts, no list": intl,
+        "watch: non-ASCII prompts, 500 terms": variant(intl, f"n{WATCH_ASSETS}-intl-terms500", with_terms(500, True)),
+        "media: no media files": media,
+        "media: 5,000 files": variant(media, f"n{MEDIA_ASSETS}-media5000", with_media(5_000)),
+        "media: 20,000 files": variant(media, f"n{MEDIA_ASSETS}-media20000", with_media(20_000)),
+    }
+    group = [Series(label, genai_lint_check(path), (0, 1), stdout=out / f"findings-{path.name}.json")
+             for label, path in cases.items()]
+    group += [Series("memory: genai-lint check, 20 x 1,000", genai_lint_check(spread), (0, 1),
+                     stdout=out / f"findings-{spread.name}.json"),
+              Series("memory: bare C load, 20 x 1,000", [str(PYTHON), "-c", BARE_LOAD, *files], (0,))]
+    if findings_only:
+        for series in group[:-1]:
+            run_once(series, record=False)
+        return {}
+    alternate(group, repeats, warmup=1)
+    return {series.label: series.as_dict() for series in group}
 
 
 def bench_startup(repeats: int) -> dict:
@@ -369,22 +480,27 @@ def report(results: dict) -> str:
         "",
         "1. genai-lint = `genai-lint check --no-files --format json --date "
         f"{generate.EVALUATION_DATE} DIR` (all rules; exits 1 on the seeded findings)",
-        "2. check-jsonschema = `check-jsonschema --schemafile schemas/manifest-v1.schema.json FILES...`",
+        "2. check-jsonschema = `check-jsonschema --schemafile schemas/manifest-v1.schema.json FILES...` with "
+        "`ruamel.yaml.clib` (its C loader); (2p) the same as `pip install check-jsonschema` leaves it (pure-Python "
+        f"loader; measured up to {PURE_MAX_ASSETS:,} assets)",
         "3. bare load = `python -c` PyYAML `CSafeLoader` load of the same files, gc disabled (the floor)",
         "",
-        "| N assets | manifests | YAML | (1) genai-lint | (2) check-jsonschema | (3) bare C load | 2/1 (x faster) "
-        "| 1/3 (x floor) | RSS (1) | RSS (2) | RSS (3) | findings (M002) / cj errors | runs (1/2/3) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| N assets | manifests | YAML | (1) genai-lint | (2) check-jsonschema | (2p) pure | (3) bare C load "
+        "| 2/1 (x faster) | 2p/1 | 1/3 (x floor) | RSS (1) | RSS (2) | RSS (3) | findings (M002) / cj errors "
+        "| runs (1/2/2p/3) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size in sizes:
         s = size["series"]
-        gl, cj, bare = (s.get(k, {}) for k in ("genai-lint check", "check-jsonschema", "bare C load (gc off)"))
+        gl, cj, pure, bare = (s.get(k, {}) for k in ("genai-lint check", "check-jsonschema", "check-jsonschema (pure)",
+                                                      "bare C load (gc off)"))
         f = size["findings"]
-        runs = "/".join(str(len(x.get("runs", []))) for x in (gl, cj, bare))
+        runs = "/".join(str(len(x.get("runs", []))) for x in (gl, cj, pure, bare))
         lines.append(
             f"| {size['assets']:,} | {size['manifests']} | {size['bytes'] / 1e6:.1f} MB | {fmt_time(gl.get('median_wall'))} "
-            f"| {fmt_time(cj.get('median_wall'))} | {fmt_time(bare.get('median_wall'))} "
+            f"| {fmt_time(cj.get('median_wall'))} | {fmt_time(pure.get('median_wall'))} | {fmt_time(bare.get('median_wall'))} "
             f"| {fmt_ratio(ratio(cj.get('median_wall'), gl.get('median_wall')))} "
+            f"| {fmt_ratio(ratio(pure.get('median_wall'), gl.get('median_wall')))} "
             f"| {fmt_ratio(ratio(gl.get('median_wall'), bare.get('median_wall')))} "
             f"| {fmt_rss(gl.get('median_rss'))} | {fmt_rss(cj.get('median_rss'))} | {fmt_rss(bare.get('median_rss'))} "
             f"| {f['total']:,} ({f['codes'].get('M002', 0)}) / {size.get('cj_schema_errors')} | {runs} |")
@@ -405,6 +521,7 @@ def report(results: dict) -> str:
                          "`dept-01`); genai-lint loads all 20 (cross-file rules) and reports on the one; "
                          "check-jsonschema validates the one file.")
             lines.append("")
+    lines += gaps_report(results)
     lines += ["## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
     for name, measured, ok in targets(results):
         lines.append(f"| {name} | {measured} | {verdict(ok)} |")
@@ -433,6 +550,67 @@ def report(results: dict) -> str:
     if results.get("notes"):
         lines += ["## Notes", ""] + [f"- {note}" for note in results["notes"]] + [""]
     return "\n".join(lines)
+
+
+def gap_rows(results: dict) -> list[tuple[str, str, str, float | None, str, bool | None]]:
+    """Issue 15's table: (case, measured, baseline, ratio, target, met) for every row, from this run."""
+    by_n = {size["assets"]: size["series"] for size in results["sizes"]}
+    gaps = results.get("gaps") or {}
+    rows = []
+
+    def wall(series: dict | None) -> float | None:
+        return (series or {}).get("median_wall")
+
+    small = by_n.get(100)
+    if small:
+        gl, cj, pure, bare = (small.get(k) for k in ("genai-lint check", "check-jsonschema", "check-jsonschema (pure)",
+                                                    "bare C load (gc off)"))
+        value = ratio(wall(gl), wall(bare))
+        rows.append(("`check`, 100 assets, vs the bare C load", fmt_time(wall(gl)), fmt_time(wall(bare)), value,
+                     f"<= {SMALL_FLOOR_TARGET}x", None if value is None else value <= SMALL_FLOOR_TARGET))
+        value = ratio(wall(cj), wall(gl))
+        rows.append(("check-jsonschema (C loader) / `check`, 100 assets", fmt_time(wall(cj)), fmt_time(wall(gl)), value,
+                     f">= {SMALL_CJ_TARGET:g}x", None if value is None else value >= SMALL_CJ_TARGET))
+        value = ratio(wall(pure), wall(gl))
+        rows.append(("check-jsonschema (pure) / `check`, 100 assets", fmt_time(wall(pure)), fmt_time(wall(gl)), value,
+                     "(context)", None))
+    if gaps:
+        gl, bare = gaps["memory: genai-lint check, 20 x 1,000"], gaps["memory: bare C load, 20 x 1,000"]
+        value = ratio(gl["median_rss"], bare["median_rss"])
+        rows.append(("peak RSS, 20 manifests x 1,000 assets, vs loading them", fmt_rss(gl["median_rss"]),
+                     fmt_rss(bare["median_rss"]), value, f"<= {MEMORY_TARGET}x", None if value is None else value <= MEMORY_TARGET))
+    large = by_n.get(LARGE)
+    if large:
+        rss = (large.get("genai-lint check") or {}).get("median_rss")
+        rows.append(("peak RSS, 100,000 assets in 26 manifests", fmt_rss(rss), "–", None,
+                     f"< {MEMORY_LARGE_TARGET / 2**20:.0f} MiB", None if rss is None else rss < MEMORY_LARGE_TARGET))
+    for case, baseline in (("watch: ASCII prompts, 1,000 terms", "watch: ASCII prompts, no list"),
+                           ("watch: ASCII prompts, 10,000 terms", "watch: ASCII prompts, no list"),
+                           ("watch: non-ASCII prompts, 500 terms", "watch: non-ASCII prompts, no list"),
+                           ("media: 5,000 files", "media: no media files"),
+                           ("media: 20,000 files", "media: no media files")):
+        if case in gaps:
+            value = ratio(wall(gaps[case]), wall(gaps[baseline]))
+            rows.append((f"{case} (vs {baseline.split(': ', 1)[1]})", fmt_time(wall(gaps[case])),
+                         fmt_time(wall(gaps[baseline])), value, f"<= {NO_COST_TARGET}x",
+                         None if value is None else value <= NO_COST_TARGET))
+    return rows
+
+
+def gaps_report(results: dict) -> list[str]:
+    rows = gap_rows(results)
+    if not rows:
+        return []
+    lines = ["## Issue 15: the four gaps, side by side", "",
+             f"Watch list: {WATCH_ASSETS:,} assets, made-up terms added to the built-in list (none occurs in a prompt); "
+             f"non-ASCII: every prompt ends with `{INTERNATIONAL.strip()}` and every other term is accented. "
+             f"Media: one manifest of {MEDIA_ASSETS:,} assets with empty `plates/shot-NNN/frame-NNNNN.exr` files beside it. "
+             f"Memory: {SPREAD_SIBLINGS} sibling manifests of {SPREAD_ASSETS // SPREAD_SIBLINGS:,} assets; the bare load "
+             "keeps every document, as genai-lint must.", "",
+             "| case | measured | baseline | ratio | target | verdict |", "|---|---:|---:|---:|---|---|"]
+    lines += [f"| {case} | {measured} | {baseline} | {fmt_ratio(value)} | {target} | {verdict(ok)} |"
+              for case, measured, baseline, value, target, ok in rows]
+    return lines + [""]
 
 
 def targets(results: dict) -> list[tuple[str, str, bool | None]]:
@@ -504,11 +682,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--findings-only", action="store_true",
                         help="no timing: one genai-lint run per size, then the comparison (RESULTS.md untouched)")
     parser.add_argument("--no-install", action="store_true", help="do not reinstall genai-lint into benchmarks/.venv")
-    parser.add_argument("--no-extras", action="store_true", help="skip the startup and pre-commit measurements")
+    parser.add_argument("--no-extras", action="store_true",
+                        help="skip the startup, pre-commit and issue-15 (watch list, media, memory) measurements")
+    parser.add_argument("--repeat-gaps", type=int, default=5,
+                        help="rounds for the watch-list, media and memory cases (default 5)")
     args = parser.parse_args(argv)
     sizes = [int(part.replace("_", "")) for part in args.sizes.split(",") if part.strip()]
 
     setup(install=not args.no_install)
+    if not args.findings_only:
+        setup_pure()
     args.out.mkdir(parents=True, exist_ok=True)
     results: dict = {
         "command": " ".join(["python3 benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]),
@@ -520,9 +703,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{results['versions'].get('check-jsonschema')}, python {results['versions']['python']}", flush=True)
     if args.findings_only and not args.no_extras:
         bench_precommit(args.out, 0, findings_only=True)
+        bench_gaps(args.out, 0, findings_only=True)
     elif not args.no_extras:
         results["startup"] = bench_startup(STARTUP_REPEATS)
         results["precommit"] = bench_precommit(args.out, args.repeat or 15)
+        results["gaps"] = bench_gaps(args.out, args.repeat_gaps)
     for n in sizes:
         repeats = args.repeat_large if n >= LARGE else (args.repeat or DEFAULT_REPEATS.get(n, 5))
         results["sizes"].append(bench_size(n, repeats, args.out, args.cj_max_seconds, args.findings_only))

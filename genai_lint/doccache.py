@@ -23,6 +23,8 @@ from genai_lint.loader import Document, DuplicateKey, decode
 from genai_lint.schema import SchemaError, schema_text
 
 FOLDER = "documents"
+VALIDATED = "validated"
+"""Entries that keep only the schema errors (of manifests asked for: their data is parsed anyway)."""
 
 
 class DocumentCache:
@@ -33,8 +35,8 @@ class DocumentCache:
         self.create = create
         self.flavour = hashlib.sha256((__version__ + schema_text()).encode()).hexdigest()[:16]
 
-    def _file(self, path: Path) -> Path:
-        return self.folder / (hashlib.sha256(os.fsencode(path)).hexdigest()[:32] + ".json")
+    def _file(self, path: Path, folder: str = FOLDER) -> Path:
+        return self.folder.parent / folder / (hashlib.sha256(os.fsencode(path)).hexdigest()[:32] + ".json")
 
     def key(self, path: Path, raw: bytes) -> str:
         """The bytes' SHA-256 and the file's identity on this disk (inode, mtime): an entry
@@ -46,39 +48,72 @@ class DocumentCache:
     def load(self, path: Path, raw: bytes, key: str) -> tuple[Document, list[SchemaError]] | None:
         """The cached document and schema errors of ``path``, if they were cached under ``key``."""
         try:
-            entry = json.loads(self._file(path).read_text(encoding="utf-8"))
-            if entry["key"] != key:
+            entry = self._entry(self._file(path), key)
+            if entry is None:
                 return None
             document = Document(path=path, data=entry["data"], root=None, source=decode(raw),
                                 duplicates=[DuplicateKey(d[0], tuple(d[1]), Span(*d[2]), Span(*d[3]))
                                             for d in entry["duplicates"]],
                                 hidden=[(Span(*span), text) for span, text in entry["hidden"]])
-            errors = [SchemaError(tuple(e[0]), e[1], e[2], e[3]) for e in entry["errors"]]
+            errors = _errors(entry)
         except Exception:  # noqa: BLE001 - missing, stale, damaged: load it afresh
             return None
         return document, errors
 
+    def schema_errors(self, path: Path, key: str) -> list[SchemaError] | None:
+        """The validation result of ``path`` when its bytes and the schema are unchanged since it was kept.
+
+        A manifest asked for is parsed every time (its findings need positions), but an unchanged
+        one need not be validated again: the run does not even import the validator.
+        """
+        try:
+            for file in (self._file(path, VALIDATED), self._file(path)):
+                entry = self._entry(file, key)
+                if entry is not None:
+                    return _errors(entry)
+        except Exception:  # noqa: BLE001 - missing, stale, damaged: validate afresh
+            return None
+        return None
+
+    @staticmethod
+    def _entry(file: Path, key: str) -> dict | None:
+        entry = json.loads(file.read_text(encoding="utf-8"))
+        return entry if entry["key"] == key else None
+
     def store(self, path: Path, key: str, document: Document, errors: list[SchemaError]) -> None:
         """Remember ``path``'s document; a failure to write just leaves it uncached."""
+        self._write(self._file(path), {
+            "key": key,
+            "data": document.data,
+            "errors": _error_rows(errors),
+            "duplicates": [[d.key, list(d.path), _span(d.first), _span(d.second)] for d in document.duplicates],
+            "hidden": [[_span(span), text] for span, text in document.hidden],
+        })
+
+    def store_schema_errors(self, path: Path, key: str, errors: list[SchemaError]) -> None:
+        """Remember the validation result of a manifest asked for (its data is not kept)."""
+        self._write(self._file(path, VALIDATED), {"key": key, "errors": _error_rows(errors)})
+
+    def _write(self, target: Path, entry: dict) -> None:
         if not self.create:
             return
         try:
-            entry = {
-                "key": key,
-                "data": document.data,
-                "errors": [[list(e.path), e.message, e.key, e.field] for e in errors],
-                "duplicates": [[d.key, list(d.path), _span(d.first), _span(d.second)] for d in document.duplicates],
-                "hidden": [[_span(span), text] for span, text in document.hidden],
-            }
             text = json.dumps(entry, ensure_ascii=False)
             ensure_cache_folder(self.folder.parent)
-            self.folder.mkdir(exist_ok=True)
-            target = self._file(path)
+            target.parent.mkdir(exist_ok=True)
             temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
             temporary.write_text(text, encoding="utf-8")
             os.replace(temporary, target)
         except Exception:  # noqa: BLE001 - a cache that cannot be written is just a slower run
             return
+
+
+def _error_rows(errors: list[SchemaError]) -> list[list[Any]]:
+    return [[list(e.path), e.message, e.key, e.field] for e in errors]
+
+
+def _errors(entry: dict) -> list[SchemaError]:
+    return [SchemaError(tuple(e[0]), e[1], e[2], e[3]) for e in entry["errors"]]
 
 
 def _span(span: Span) -> list[Any]:

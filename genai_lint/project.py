@@ -223,14 +223,16 @@ def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> No
     """Load every manifest (M001 on failure) and validate it against the schema.
 
     Manifests not asked for (siblings, loaded for the cross-file rules) come from the document
-    cache when their bytes are unchanged. ``texts`` holds manifests' unsaved text, read instead of the file.
+    cache when their bytes are unchanged; those asked for are parsed (their findings need
+    positions) but validated only when their bytes or the schema changed. ``texts`` holds
+    manifests' unsaved text, read instead of the file.
     """
     texts = texts or {}
     from genai_lint import schema
     from genai_lint.loader import decode, read_manifest_bytes
 
     cache = None
-    if project.settings.cache and any(not manifest.requested for manifest in project.manifests):
+    if project.settings.cache:
         from genai_lint.doccache import DocumentCache
 
         cache = DocumentCache(project.root, create=project.settings.cache_writes)
@@ -241,8 +243,8 @@ def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> No
                 manifest.schema_errors = schema.validate(manifest.document.data)
                 continue
             raw = read_manifest_bytes(manifest.path)
-            key = cache.key(manifest.path, raw) if cache is not None and not manifest.requested else None
-            cached = cache.load(manifest.path, raw, key) if key is not None else None
+            key = cache.key(manifest.path, raw) if cache is not None else None
+            cached = cache.load(manifest.path, raw, key) if key is not None and not manifest.requested else None
             if cached is not None:
                 manifest.document, manifest.schema_errors = cached
                 continue
@@ -250,8 +252,16 @@ def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> No
         except LoadError as exc:
             manifest.error = exc
             continue
+        errors = cache.schema_errors(manifest.path, key) if key is not None and manifest.requested else None
+        if errors is not None:
+            manifest.schema_errors = errors
+            continue
         manifest.schema_errors = schema.validate(manifest.document.data)
-        if key is not None:
+        if key is None:
+            continue
+        if manifest.requested:
+            cache.store_schema_errors(manifest.path, key, manifest.schema_errors)
+        else:
             cache.store(manifest.path, key, manifest.document, manifest.schema_errors)
     project.build_registers()
 

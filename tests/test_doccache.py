@@ -59,3 +59,35 @@ def test_a_cache_entry_from_another_checkout_is_not_trusted(project, tmp_path):
     (copy / ".genai-lint-cache" / "documents" / entry.name).write_text(forged)
     assert (copy / ".genai-lint-cache" / ".gitignore").read_text().strip().endswith("*")
     assert check_json(str(copy / "sound" / "genai-manifest.yaml")).findings == []
+
+
+VALIDATOR_LOADED = """\
+import sys
+from genai_lint.entry import main
+sys.argv = ["genai-lint", "check", "--format", "json", "--date", "2026-06-01", sys.argv[1]]
+try:
+    main()
+finally:
+    print("validator imported:", "jsonschema_rs" in sys.modules, file=sys.stderr)
+"""
+
+
+def _check_in_child(root) -> tuple[set[str], bool]:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", VALIDATOR_LOADED, str(root)], capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr
+    return {f["code"] for f in json.loads(done.stdout)["findings"]}, "validator imported: True" in done.stderr
+
+
+def test_an_unchanged_manifest_is_not_validated_again(project):
+    root = project()
+    assert _check_in_child(root) == (set(), True)
+    assert _check_in_child(root) == (set(), False)  # same bytes, same schema: the validator is not even imported
+    (root / "genai-manifest.yaml").write_text(CLEAN.replace("media: image", "media: painting"))
+    assert _check_in_child(root) == ({"M002"}, True)
+    assert _check_in_child(root) == ({"M002"}, False)  # the kept result carries the error
+    (root / "genai-manifest.yaml").write_text(CLEAN)
+    assert _check_in_child(root) == (set(), True)
