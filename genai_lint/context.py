@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass
 from functools import cached_property
@@ -53,6 +54,8 @@ class Context:
             manifest, full_path, entry_id = where, path, None
         if span is None:  # a manifest not asked for only serves cross-file rules: its findings are dropped
             span = manifest.document.span(full_path, key=key) if manifest.document and manifest.requested else FILE_START
+        if isinstance(where, Entry) and where.kind == "asset" and not _names(message, where.label()):
+            message = f"{message} (asset {where.label()})"  # every asset-level finding says which asset
         return Finding(code=code, name=rule.name, severity=rule.severity, message=message, path=manifest.rel,
                        span=span, entry_id=entry_id, manifest=manifest.rel, fix=fix)
 
@@ -111,6 +114,23 @@ class Context:
                 if isinstance(scope, str) and states.get(scope) != APPROVED:
                     states[scope] = state
         return states
+
+    def approval_fix(self, asset: Entry, scope: str, otherwise: str = "") -> str:
+        """What to type to clear ``scope``: list the register's live approval that covers it, if there is one.
+
+        ``add `approvals: [APR-001]` to asset A-1``, or the asset's list with the id added; when no
+        approval covers the scope, how to get one (and ``otherwise``, an alternative to approval).
+        """
+        covering = [approval_id for approval_id, approval in self.project.approvals.items()
+                    if scope in (approval.get("scopes") or ()) and not self.expired(approval)]
+        if not covering:
+            return f"obtain written approval with scope {scope}, record it in an approvals: register and list it" \
+                   f" in the asset's approvals{otherwise}"
+        listed = asset.get("approvals")
+        listed = [item for item in listed if isinstance(item, str)] if isinstance(listed, list) else []
+        line = f"approvals: [{', '.join(listed + [covering[0]])}]"
+        verb = "write" if listed else "add"
+        return f"{verb} `{line}` to asset {asset.label()} ({covering[0]} covers {scope}){otherwise}"
 
     def cleared(self, asset: Entry, *scopes: str) -> bool:
         """Whether any of ``scopes`` is covered, counting expired approvals (A605 reports those)."""
@@ -198,6 +218,11 @@ class _Locator:
         if not os.access(real, os.R_OK):
             return AssetFile("unreadable", Path(joined), "cannot be read (permission denied)")
         return AssetFile("ok", Path(real))
+
+
+def _names(message: str, label: str) -> bool:
+    """Whether ``message`` names ``label`` as a whole word (``A-1`` is not named by ``A-10``)."""
+    return re.search(r"(?<![\w.-])" + re.escape(label) + r"(?![\w.-])", message) is not None
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -46,12 +46,13 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 
 
 class LoadError(Exception):
-    """The file cannot be turned into data (M001). ``span`` is where the problem is."""
+    """The file cannot be turned into data (M001). ``span`` is where the problem is; ``fix``, what to type."""
 
-    def __init__(self, message: str, span: Span):
+    def __init__(self, message: str, span: Span, fix: str | None = None):
         super().__init__(message)
         self.message = message
         self.span = span
+        self.fix = fix
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,11 +297,45 @@ def _compose(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise LoadError(f"invalid YAML: {message}", _mark_span(text, mark)) from None
+        span = _mark_span(text, mark)
+        message, fix = _explain_parse_error(text, mark, message)
+        raise LoadError(f"invalid YAML: {message}", span, fix) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML: {exc}", Span(1, 1, 1, 1)) from None
     except RecursionError:
         raise LoadError("invalid YAML: nested too deeply", Span(1, 1, 1, 1)) from None
+
+
+_PLAIN_PAIR = re.compile(r"(?P<lead>[ \t]*(?:-[ \t]+)?)(?P<key>[^\s#'\"\[\]{}&*!|>%@`][^:#]*?):[ \t]+(?P<value>.*)")
+
+
+def _explain_parse_error(text: str, mark: Any, message: str) -> tuple[str, str | None]:
+    """The parser's message made plain for the two commonest mistakes, and what to type instead.
+
+    A tab where YAML expects indentation is named as a tab. A plain value holding ``: `` (an
+    unquoted prompt such as ``Harbour at dusk: wide shot``) gets the line rewritten with the whole
+    value in double quotes.
+    """
+    if mark is None or not 0 <= mark.index <= len(text):
+        return message, None
+    if text[mark.index:mark.index + 1] == "\t":
+        return "a tab character, where YAML allows only spaces", "this is a tab; YAML indents with spaces: replace it with spaces"
+    line_start = text.rfind("\n", 0, mark.index) + 1
+    line_end = text.find("\n", mark.index)
+    line = text[line_start:len(text) if line_end < 0 else line_end].rstrip("\r")
+    pair = _PLAIN_PAIR.fullmatch(line)
+    if pair is None or pair.group("value")[:1] in ("'", '"', "[", "{", "|", ">"):
+        return message, None
+    key, value = pair.group("key").strip(), pair.group("value").split(" #")[0].rstrip()
+    if "mapping values are not allowed" in message:
+        message = f"the value of {key} contains ': ', which YAML reads as a second key"
+    elif text[mark.index:mark.index + 1] not in ("@", "`"):
+        return message, None
+    fix = f"quote the whole {key} in double quotes"
+    if len(line) > 300:  # a long line is not repeated in the hint
+        return message, fix
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    return message, f'{fix}: `{key}: "{quoted}"`'
 
 
 def _mark_span(text: str, mark: Any) -> Span:

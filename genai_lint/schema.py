@@ -7,12 +7,13 @@ structure. Validation uses jsonschema-rs, built once per process; each error bec
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from genai_lint.suggest import closest
 
 SCHEMA_FILE = "manifest-v1.schema.json"
 
@@ -26,6 +27,10 @@ class SchemaError:
     key: bool = False
     field: str | None = None
     """The field that is wrong or missing, when the error is about one (used to skip policy rules)."""
+    fix: str | None = None
+    """What to type instead, computed from the violation and the schema."""
+    missing: str | None = None
+    """For a missing required field: its name (M002 lists every missing field of a spot at once)."""
 
 
 def schema_text() -> str:
@@ -111,11 +116,6 @@ def _field_name(path: list) -> str:
     return "manifest"
 
 
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def _explain(error: Any, data: Any, unexpected: str = "") -> SchemaError:
     kind = type(error.kind).__name__
     path = tuple(error.instance_path)
@@ -123,24 +123,40 @@ def _explain(error: Any, data: Any, unexpected: str = "") -> SchemaError:
     name = _field_name(list(path))
     value = error.instance
     parent = _subschema(schema_path)
+    fix = None
     if kind == "Required":
         missing = error.kind.property
         why = " (required when content has a talent-* entry)" if "then" in schema_path else ""
         where = "the manifest" if not path else f"'{name}'" if not isinstance(path[-1], int) else "this entry"
+        owner = _subschema(schema_path[:schema_path.index("then") + 1]) if "then" in schema_path else parent
+        properties = owner.get("properties", {})
         return SchemaError(path, f"{where} is missing required field '{missing}'{why}",
-                           field=_entry_field(path + (missing,)))
+                           field=_entry_field(path + (missing,)), missing=missing,
+                           fix=example_line(missing, properties.get(missing, {})))
     if kind == "AdditionalProperties":
         known = sorted(parent.get("properties", {}))
-        hint = _did_you_mean(unexpected, known)
+        close = closest(unexpected, known)
+        hint = f"; did you mean '{close}'?" if close else ""
+        fix = f"rename it to `{close}`" if close else f"remove it, or rename it x-{unexpected} to keep it as an extension field"
         return SchemaError(path + (unexpected,), f"unknown field '{unexpected}'{hint}", key=True,
-                           field=_entry_field(path + (unexpected,)))
+                           field=_entry_field(path + (unexpected,)), fix=fix)
     if kind == "Enum":
         options = [str(option) for option in parent.get("enum", [])]
-        hint = _did_you_mean(str(value), options) if isinstance(value, str) else ""
+        close = closest(value, options) if isinstance(value, str) else None
+        hint = f"; did you mean '{close}'?" if close else ""
         message = f"{_describe(value)} is not a valid {name}: expected one of {', '.join(options)}{hint}"
+        shown = close or options[0] if options else None
+        if shown is not None:
+            fix = f"write `{name}: {shown}`" if path and isinstance(path[-1], str) else f"write `{shown}` instead of `{value}`"
+            if not close:
+                fix += f" (or another of {', '.join(options)})"
     elif kind == "Constant":
-        if name == "manifest_version":
+        if name == "manifest_version" and value == str(parent.get("const")):
+            message = f"manifest_version must be the number {parent.get('const')}, not the text {_describe(value)}"
+            fix = f"write `manifest_version: {parent.get('const')}` (without quotes)"
+        elif name == "manifest_version":
             message = f"unsupported manifest_version {_describe(value)}: this genai-lint reads version 1"
+            fix = f"write `manifest_version: {parent.get('const')}`"
         else:
             message = f"{name} must be {json.dumps(parent.get('const'))}"
     elif kind == "Type":
@@ -149,22 +165,65 @@ def _explain(error: Any, data: Any, unexpected: str = "") -> SchemaError:
         expected_text = {"string": "text", "object": "a mapping", "array": "a list", "boolean": "true or false"}.get(
             expected_text, expected_text)
         message = f"{name} must be {expected_text}, not {_describe(value)}"
+        fix = _type_fix(name, expected, value)
         if path == ():
             message = f"a manifest must be a mapping with manifest_version and production, not {_describe(value)}"
+            fix = "start the file with manifest_version: 1 and a production: mapping (`genai-lint init` writes one)"
     elif kind in ("Pattern", "Format", "AnyOf", "OneOfNotValid", "MaxLength"):
         title = parent.get("title") or _resolve_title(parent) or name
         message = f"{_describe(value)} is not a valid {title}"
-        if kind == "Format" and parent.get("format") == "date":
-            message = f"{_describe(value)} is not a real calendar date (YYYY-MM-DD)"
-    elif kind == "MinItems":
+        if (kind == "Format" and parent.get("format") == "date") or title.startswith("date"):
+            if kind == "Format":
+                message = f"{_describe(value)} is not a real calendar date (YYYY-MM-DD)"
+            fix = f'write a real date, quoted: `{name}: "YYYY-MM-DD"`'
+        elif name == "sha256":
+            fix = "run `genai-lint hash` to fill in the file's sha256"
+        else:
+            fix = f"write {title}" + (f" ({parent['description']})" if parent.get("description") else "")
+    elif kind in ("MinItems", "MinLength"):
         message = f"{name} must not be empty"
-    elif kind == "MinLength":
-        message = f"{name} must not be empty"
+        fix = f"write a value for {name}, or remove the field"
     elif kind == "UniqueItems":
         message = f"{name} lists the same value more than once"
+        fix = "remove the repeated value"
     else:
         message = f"{name}: {error.message}"
-    return SchemaError(path, message, field=_entry_field(path))
+    return SchemaError(path, message, field=_entry_field(path), fix=fix)
+
+
+BOOLEAN_WORDS = {"yes": True, "y": True, "on": True, "no": False, "n": False, "off": False}
+"""YAML 1.1 spellings that YAML 1.2 reads as text; what the writer meant."""
+
+
+def _type_fix(name: str, expected: Any, value: Any) -> str | None:
+    """The value to write instead of ``value`` for a field of type ``expected``."""
+    if expected == "boolean" and isinstance(value, str) and value.lower() in BOOLEAN_WORDS:
+        return f"write `{name}: {json.dumps(BOOLEAN_WORDS[value.lower()])}` (YAML 1.2 reads '{value}' as text)"
+    if expected == "boolean":
+        return f"write `{name}: true` or `{name}: false`"
+    if expected == "array" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return f"write a list: `{name}: [{value}]`"
+    return None
+
+
+def example_line(field: str, subschema: dict) -> str:
+    """A line to add for ``field``, with its allowed values: ```media: image` (one of image, video, ...)``."""
+    node = _resolve_ref(subschema["$ref"]) if "$ref" in subschema else subschema
+    items = node.get("items", {})
+    items = _resolve_ref(items["$ref"]) if "$ref" in items else items
+    if node.get("enum"):
+        line, note = f"{field}: {node['enum'][0]}", f"one of {', '.join(map(str, node['enum']))}"
+    elif node.get("type") == "boolean":
+        line, note = f"{field}: false", "true or false"
+    elif node.get("format") == "date":
+        line, note = f'{field}: "YYYY-MM-DD"', ""
+    elif node.get("type") == "array" and items.get("enum"):
+        line, note = f"{field}: [{items['enum'][0]}]", f"any of {', '.join(map(str, items['enum']))}"
+    elif node.get("type") == "object":
+        line, note = f"{field}: {{{', '.join(f'{name}: ...' for name in node.get('required', []))}}}", ""
+    else:
+        line, note = f"{field}: ...", subschema.get("description", "").rstrip(".")
+    return f"`{line}`" + (f" ({note})" if note else "")
 
 
 def _entry_field(path: tuple) -> str | None:

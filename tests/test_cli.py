@@ -44,7 +44,7 @@ def test_text_output_has_frame_caret_fix_and_summary(project):
     result = run_cli("check", str(root), "--color", "never")
     lines = result.output.splitlines()
     head = next(line for line in lines if "M005" in line)
-    assert re.fullmatch(r".*genai-manifest\.yaml:\d+:11: M005 \[error\] tool 'nope' is not in any tools register", head)
+    assert re.fullmatch(r".*genai-manifest\.yaml:\d+:11: M005 \[error\] tool 'nope' is not in any tools register \(asset A-1\)", head)
     index = lines.index(head)
     assert lines[index + 2].endswith("|     tool: nope")
     assert lines[index + 3].endswith("|           ^^^^")

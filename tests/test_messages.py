@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import CLEAN, check_json, position
+from conftest import CLEAN, check_json, position, run_cli
 
 ASSET_END = "    approvals: [APR-1]\n"
 
@@ -22,3 +22,88 @@ def test_g103_reports_every_watchlist_match_in_a_prompt(project):
     ]
     assert all("A-1" in f["message"] for f in found)
     assert "'Pixar'" in found[2]["message"]
+
+
+def only(result, code: str) -> dict:
+    found = [f for f in result.findings if f["code"] == code]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_m002_one_finding_per_spot_lists_missing_fields_with_example_lines(project):
+    manifest = CLEAN.replace("    media: image\n    purpose: concept\n    deliverable: false\n", "")
+    finding = only(check_json(project(manifest)), "M002")
+    assert finding["message"] == "asset A-1 is missing required fields 'media', 'purpose', 'deliverable'"
+    assert (finding["line"], finding["column"]) == position(manifest, "- id: A-1", "id")
+    assert "`media: image` (one of image, video, audio, voice, music, text, 3d, other)" in finding["fix"]
+    assert "`purpose: ideation` (one of ideation, concept, previs, reference, temp, final)" in finding["fix"]
+    assert "`deliverable: false` (true or false)" in finding["fix"]
+
+
+def test_m002_says_the_value_to_write_instead(project):
+    result = check_json(project(CLEAN.replace("deliverable: false", "deliverable: no")))
+    finding = only(result, "M002")
+    assert finding["message"] == "asset A-1: deliverable must be true or false, not 'no'"
+    assert finding["fix"].startswith("write `deliverable: false`")
+    typo = only(check_json(project(CLEAN.replace("media: image", "media: imgae"))), "M002")
+    assert typo["fix"] == "write `media: image`"
+    key = only(check_json(project(CLEAN.replace("disclosed_on:", "disclosed_0n:"))), "M002")
+    assert key["fix"] == "rename it to `disclosed_on`"
+
+
+def test_quoted_manifest_version_says_to_drop_the_quotes(project):
+    finding = only(check_json(project(CLEAN.replace("manifest_version: 1", 'manifest_version: "1"'))), "M002")
+    assert finding["message"] == "manifest_version must be the number 1, not the text '1'"
+    assert finding["fix"] == "write `manifest_version: 1` (without quotes)"
+    assert "reads version 1" not in finding["message"]
+
+
+def test_m001_colon_in_plain_prompt_says_quote_the_whole_prompt(project):
+    manifest = with_asset_fields("    prompt: Harbour at dusk: wide shot, fog\n")
+    finding = only(check_json(project(manifest)), "M001")
+    assert (finding["line"], finding["column"]) == position(manifest, "prompt:", ": wide")
+    assert "': '" in finding["message"] and "prompt" in finding["message"]
+    assert finding["fix"] == 'quote the whole prompt in double quotes: `prompt: "Harbour at dusk: wide shot, fog"`'
+
+
+def test_m001_tab_is_named_and_shown_as_an_arrow(project):
+    manifest = CLEAN.replace("    approvals: [APR-1]\n", "\tapprovals: [APR-1]\n")
+    root = project(manifest)
+    finding = only(check_json(root), "M001")
+    assert "tab" in finding["message"]
+    assert finding["fix"].startswith("this is a tab; YAML indents with spaces")
+    text = run_cli("check", str(root), "--color", "never").output
+    assert "| →approvals: [APR-1]" in text
+
+
+def test_unknown_tool_and_approval_get_a_did_you_mean(project):
+    result = check_json(project(CLEAN.replace("tool: ent", "tool: entt").replace("approvals: [APR-1]\n", "approvals: [apr-l]\n")))
+    tool, approval = only(result, "M005"), only(result, "M006")
+    assert "did you mean 'ent'?" in tool["message"] and tool["fix"] == "write `tool: ent`"
+    assert "did you mean 'APR-1'?" in approval["message"]
+    assert "APR-1" in approval["fix"]
+
+
+def test_g401_and_a60x_name_the_register_approval_that_covers_the_scope(project):
+    manifest = (CLEAN.replace("scopes: [final-deliverable]", "scopes: [final-deliverable, public-figure]")
+                .replace("    approvals: [APR-1]\n", "    content: [public-figure]\n")
+                .replace("deliverable: false", "deliverable: true"))
+    result = check_json(project(manifest))
+    assert only(result, "G401")["fix"].startswith("add `approvals: [APR-1]` to asset A-1")
+    assert only(result, "A604")["fix"].startswith("add `approvals: [APR-1]` to asset A-1")
+    none_covers = check_json(project(manifest.replace("scopes: [final-deliverable, public-figure]", "scopes: [key-creative]")))
+    assert "obtain written approval with scope final-deliverable" in only(none_covers, "G401")["fix"]
+
+
+def test_every_asset_level_finding_names_the_asset(project):
+    inputs = ("    inputs:\n      - ref: board-17\n        source: personal-data\n        use: training\n"
+              "      - ref: still-3\n        source: unknown\n        use: conditioning\n")
+    manifest = (CLEAN.replace("scopes: [final-deliverable]", "scopes: [key-creative]")
+                .replace("environment: enterprise", "environment: vendor-cloud")
+                .replace("    approvals: [APR-1]\n",
+                         inputs + "    content: [main-character, public-figure, copyrighted-material]\n"))
+    findings = check_json(project(manifest)).findings
+    codes = {f["code"] for f in findings}
+    assert {"A601", "A603", "A604", "G101", "G102", "G302"} <= codes
+    asset_level = [f for f in findings if f["entry_id"] == "A-1"]
+    assert asset_level and all("A-1" in f["message"] for f in asset_level), [f["message"] for f in asset_level]

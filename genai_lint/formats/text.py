@@ -58,7 +58,7 @@ def _frame(finding: Finding, text: str | None, color: bool) -> list[str]:
         column = finding.span.column - start + (1 if start else 0)
     else:
         column = finding.span.column
-    text = text.replace("\t", " ")
+    text = text.replace("\t", "→")  # one column, as the parser counts it, and visibly a tab
     width = finding.span.end_column - finding.span.column if finding.span.end_line == finding.span.line else 1
     width = max(1, min(width, len(text) - column + 2))
     before = printable(text[:column - 1])  # escapes widen the line: the caret moves with them

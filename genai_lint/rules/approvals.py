@@ -44,7 +44,7 @@ def proprietary_data_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]
     for index, item in sensitive:
         yield ctx.finding("A601", asset, ("inputs", index, "source"),
                               f"{item.get('source')} input '{item.get('ref')}' used without a proprietary-data approval",
-                              fix="obtain written approval with scope proprietary-data and list it")
+                              fix=ctx.approval_fix(asset, "proprietary-data"))
 
 
 @rule("A602", "artist-work-training-unapproved", "error",
@@ -79,7 +79,7 @@ def artist_work_training_unapproved(asset: Entry, ctx: Context) -> Iterator[Find
     for index, item in trained:
         yield ctx.finding("A602", asset, ("inputs", index, "use"),
                               f"model trained on {item.get('source')} input '{item.get('ref')}' without an artist-work-training approval",
-                              fix="obtain written approval with scope artist-work-training, or train on owned material")
+                              fix=ctx.approval_fix(asset, "artist-work-training", ", or train on owned material"))
 
 
 def _content_unapproved(asset: Entry, ctx: Context, code: str, values: tuple[str, ...], scope: str,
@@ -90,7 +90,7 @@ def _content_unapproved(asset: Entry, ctx: Context, code: str, values: tuple[str
         return
     for index, value in found:
         yield ctx.finding(code, asset, ("content", index), f"{what} ('{value}') without a {scope} approval",
-                          fix=f"obtain written approval with scope {scope} and list it")
+                          fix=ctx.approval_fix(asset, scope))
 
 
 @rule("A603", "key-creative-unapproved", "error", "Content has main-character or key-visual, and not approved for key-creative.")

@@ -42,10 +42,10 @@ def generated_in_deliverable(asset: Entry, ctx: Context) -> Iterator[Finding]:
         return
     if asset.get("deliverable") is True:
         yield ctx.finding("G401", asset, ("deliverable",), f"asset {asset.label()} is in the deliverables without a final-deliverable approval",
-                          fix="obtain written approval with scope final-deliverable, or replace the element")
+                          fix=ctx.approval_fix(asset, "final-deliverable", ", or replace the element"))
     elif asset.get("purpose") == "final":
         yield ctx.finding("G401", asset, ("purpose",), f"asset {asset.label()} is for final use without a final-deliverable approval",
-                          fix="obtain written approval with scope final-deliverable, or replace the element")
+                          fix=ctx.approval_fix(asset, "final-deliverable", ", or replace the element"))
 
 
 # The delivery gate's rules judge one delivered file each (``genai-lint gate``).

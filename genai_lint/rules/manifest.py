@@ -9,6 +9,8 @@ from genai_lint.context import Context
 from genai_lint.findings import Finding
 from genai_lint.project import Entry, Manifest
 from genai_lint.rules import rule
+from genai_lint.schema import SchemaError
+from genai_lint.suggest import closest
 
 
 @rule("M001", "invalid-yaml", "error", "The file does not parse, or expands past the alias/size limits.", "manifest")
@@ -36,10 +38,10 @@ def invalid_yaml(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
     """
     if manifest.error is not None:
         yield ctx.finding("M001", manifest, message=manifest.error.message, span=manifest.error.span,
-                          fix="correct the YAML at this position")
+                          fix=manifest.error.fix or "correct the YAML at this position")
 
 
-@rule("M002", "schema-violation", "error", "The manifest breaks the JSON Schema (one finding per violation).", "manifest")
+@rule("M002", "schema-violation", "error", "The manifest breaks the JSON Schema (one finding per violation; the fields missing at one spot are one).", "manifest")
 def schema_violation(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -63,28 +65,50 @@ def schema_violation(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
     Use the values the message lists, quote versions and dates, and remove or rename unknown
     fields (extension fields may start with `x-`).
     """
-    data = manifest.data
+    missing: dict[tuple, list[SchemaError]] = {}
     for error in manifest.schema_errors:
-        entry_id = None
-        if len(error.path) >= 2 and error.path[0] in ("assets", "tools", "approvals"):
-            entry = data[error.path[0]][error.path[1]] if isinstance(data.get(error.path[0]), list) else None
-            entry_id = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
-        finding = ctx.finding("M002", manifest, error.path, error.message, key=error.key,
-                              fix=_schema_fix(manifest, error.path, error.message))
-        yield finding if entry_id is None else _with_entry(finding, entry_id)
+        if error.missing is not None:
+            missing.setdefault(error.path, []).append(error)
+    for error in manifest.schema_errors:
+        if error.missing is None:
+            message, fix = error.message, _quote_fix(manifest, error) or error.fix
+        elif missing.get(error.path, [None])[0] is error:  # one finding per spot, naming every missing field
+            group = missing[error.path]
+            names = ", ".join(f"'{each.missing}'" for each in group)
+            message = error.message.replace(f"field '{error.missing}'", f"field{'s' if len(group) > 1 else ''} {names}")
+            fix = "add " + "; ".join(each.fix for each in group if each.fix)
+        else:
+            continue
+        entry = _entry_at(manifest, error.path)
+        if entry is not None:
+            message = _naming(message, entry, at_entry=len(error.path) == 2)
+        finding = ctx.finding("M002", entry or manifest, error.path[2:] if entry else error.path, message,
+                              key=error.key, fix=fix or "see `genai-lint schema` for the allowed structure")
+        yield finding
 
 
-def _schema_fix(manifest: Manifest, path: tuple, message: str) -> str:
-    raw = manifest.document.raw(path) if manifest.document else None
-    if raw is not None and "must be text" in message:
-        return f'quote the value: "{raw}"'
-    return "see `genai-lint schema` for the allowed structure"
+def _quote_fix(manifest: Manifest, error: SchemaError) -> str | None:
+    """For a number or date where text is expected: the value as written, in quotes."""
+    raw = manifest.document.raw(error.path) if manifest.document else None
+    return f'quote the value: "{raw}"' if raw is not None and "must be text" in error.message else None
 
 
-def _with_entry(finding: Finding, entry_id: str) -> Finding:
-    from dataclasses import replace
+def _entry_at(manifest: Manifest, path: tuple) -> Entry | None:
+    """The register entry (asset, tool, approval) a data path lies in, when it has a usable id."""
+    if len(path) < 2 or path[0] not in ("assets", "tools", "approvals") or not isinstance(path[1], int):
+        return None
+    items = manifest.data.get(path[0])
+    item = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+        return None
+    return Entry(path[0][:-1], manifest, path[1], item)
 
-    return replace(finding, entry_id=entry_id)
+
+def _naming(message: str, entry: Entry, at_entry: bool) -> str:
+    """``message`` saying which entry it is about: ``asset A-1 is missing ...`` or ``asset A-1: ...``."""
+    if at_entry and message.startswith("this entry "):
+        return f"{entry.kind} {entry.id} " + message.removeprefix("this entry ")
+    return f"{entry.kind} {entry.id}: {message}"
 
 
 @rule("M003", "duplicate-key", "error", "A mapping repeats a key.", "manifest")
@@ -177,8 +201,10 @@ def unknown_tool(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     for path, tool_id in ctx.tool_refs(asset):
         if tool_id not in ctx.project.tools:
-            yield ctx.finding("M005", asset, path, f"tool '{tool_id}' is not in any tools register",
-                              fix="add the tool to a tools: register or correct the id")
+            close = closest(tool_id, ctx.project.tools)
+            hint = f"; did you mean '{close}'?" if close else ""
+            yield ctx.finding("M005", asset, path, f"tool '{tool_id}' is not in any tools register{hint}",
+                              fix=f"write `tool: {close}`" if close else "add the tool to a tools: register or correct the id")
 
 
 @rule("M006", "unknown-approval", "error", "An asset names an approval id not in any register.")
@@ -204,8 +230,11 @@ def unknown_approval(asset: Entry, ctx: Context) -> Iterator[Finding]:
         return
     for index, approval_id in enumerate(listed):
         if isinstance(approval_id, str) and approval_id not in ctx.project.approvals:
-            yield ctx.finding("M006", asset, ("approvals", index), f"approval '{approval_id}' is not in any approvals register",
-                              fix="record the approval in an approvals: register or correct the id")
+            close = closest(approval_id, ctx.project.approvals)
+            hint = f"; did you mean '{close}'?" if close else ""
+            yield ctx.finding("M006", asset, ("approvals", index), f"approval '{approval_id}' is not in any approvals register{hint}",
+                              fix=f"write {close} instead of {approval_id}" if close
+                              else "record the approval in an approvals: register or correct the id")
 
 
 @rule("M007", "missing-file", "error", "An asset's path does not exist.")

@@ -90,7 +90,7 @@ def copyrighted_material_unapproved(asset: Entry, ctx: Context) -> Iterator[Find
     for index, _ in found:
         yield ctx.finding("G102", asset, ("content", index),
                           "content includes copyrighted material but no approval covers copyrighted-reference",
-                          fix="obtain written approval with scope copyrighted-reference and list it in approvals")
+                          fix=ctx.approval_fix(asset, "copyrighted-reference"))
 
 
 @rule("G103", "prompt-watchlist", "warning",

@@ -80,4 +80,4 @@ def talent_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]:
     places = talent_places(asset)
     if places and not ctx.cleared(asset, "talent-performance"):
         yield ctx.finding("G502", asset, places[0], f"asset {asset.label()} involves talent without a talent-performance approval",
-                          fix="obtain written approval with scope talent-performance and list it")
+                          fix=ctx.approval_fix(asset, "talent-performance"))
