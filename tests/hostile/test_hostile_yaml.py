@@ -106,7 +106,7 @@ CASES = [
          manifest=BAD_DATE.replace("\n", "\r\n").encode(), frame='28 |     created: "2026-02-30"\n'),
     Case("utf16-with-finding", [("M002", 28, 14, "'2026-02-30' is not a real calendar date")],
          manifest=codecs.BOM_UTF16_LE + BAD_DATE.encode("utf-16-le"), frame='28 |     created: "2026-02-30"\n'),
-    Case("tabs", m001(3, 1, "found character that cannot start any token"), loads=False),
+    Case("tabs", m001(3, 1, "a tab character, where YAML allows only spaces"), loads=False),
     Case("python-apply", m001(2, 13, TAG + "object/apply:os.system"), loads=False),
     Case("python-object", m001(2, 13, TAG + "object:genai_lint.cli.Failure"), loads=False),
     Case("python-new", m001(2, 13, TAG + "object/new:subprocess.Popen"), loads=False),
