@@ -96,7 +96,9 @@ class Context:
                 if isinstance(item, str) and item in self.project.approvals]
 
     def clearance(self, asset: Entry, scope: str) -> str | None:
-        """``approved`` if a live listed approval covers ``scope``, ``expired`` if only expired ones do."""
+        """``approved`` if a live listed approval covers ``scope``, ``expired`` if only expired ones do.
+
+        An approval granted after the evaluation date covers nothing yet."""
         key = id(asset)
         states = self._clearances.get(key)
         if states is None:
@@ -107,7 +109,7 @@ class Context:
         states: dict[str, str] = {}
         for _, approval in self.approval_refs(asset):
             scopes = approval.get("scopes")
-            if not isinstance(scopes, list):
+            if not isinstance(scopes, list) or self.not_yet_granted(approval):
                 continue
             state = EXPIRED if self.expired(approval) else APPROVED
             for scope in scopes:
@@ -135,6 +137,10 @@ class Context:
     def cleared(self, asset: Entry, *scopes: str) -> bool:
         """Whether any of ``scopes`` is covered, counting expired approvals (A605 reports those)."""
         return any(self.clearance(asset, scope) is not None for scope in scopes)
+
+    def not_yet_granted(self, approval: Entry) -> bool:
+        granted = parse_date(approval.get("granted_on"))
+        return granted is not None and granted > self.date
 
     def expired(self, approval: Entry) -> bool:
         expires = parse_date(approval.get("expires"))

@@ -1,16 +1,20 @@
 """The delivery gate: look at the real files of a delivery package, not only at the manifests.
 
 Every file under the delivery folder is hashed (in parallel, through the hash cache) and
-matched by SHA-256 against every asset of the production. Matched files are judged by their
-asset (D802 temporary material, G401 uncleared final use); unmatched files are scanned for
-embedded generative-AI provenance (D801) by :mod:`genai_lint.provenance`.
+matched by SHA-256 against every asset of the production: against the sha256 each asset
+declares *and* the hash of the asset's real file (only files of a size some delivered file has
+are hashed), so a stale or missing declaration cannot hide a leaked file. Matched files are
+judged by their asset (D802 temporary material, D804 a declaration that does not describe the
+delivered file, and for deliverables G401 and the approval rules A605-A607 on the evaluation
+date); unmatched files are scanned for embedded generative-AI provenance (D801) by
+:mod:`genai_lint.provenance`.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,11 +86,15 @@ def _symlink_problem(path: Path, real_root: Path) -> str | None:
     return None
 
 
+MATCHED_ASSET_RULES = ("G401", "A605", "A606", "A607")
+"""Asset rules that judge a delivered deliverable asset, as ``check`` judges it on the same date."""
+
+
 def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], config: Path | None = None) -> Report:
     """Run the delivery gate on ``delivery`` for the production at ``project_dir`` (default: here)."""
-    if not delivery.is_dir():
-        from genai_lint.config import ConfigError
+    from genai_lint.config import ConfigError
 
+    if not delivery.is_dir():
         raise ConfigError(f"{delivery}: not a folder")
     target = targets([project_dir] if project_dir else [], config)[0]
     target.everything = True
@@ -96,21 +104,22 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
     delivered = _examine(delivery.absolute(), ctx)
     selected = {rule.code: rule for rule in selected_rules(settings)}
     per_file = [rule for rule in selected.values() if rule.scope == "delivery"]
-    final_use = selected.get("G401")
-    gate_rules = per_file + ([final_use] if final_use else [])
+    per_asset = [selected[code] for code in MATCHED_ASSET_RULES if code in selected]
     findings: list[Finding] = []
     judged: set[int] = set()
     for item in delivered:
         for rule in per_file:
             findings.extend(rule.check(item, ctx))
         for asset in item.assets:
-            if final_use and asset.get("deliverable") is not False and id(asset) not in judged:
+            if asset.get("deliverable") is not False and id(asset) not in judged:
                 judged.add(id(asset))
-                findings.extend(final_use.check(asset, ctx))
+                for asset_rule in per_asset:
+                    findings.extend(replace(finding, message=f"{finding.message} (delivered as {item.shown})")
+                                    for finding in asset_rule.check(asset, ctx))
     if "M001" in selected:  # a manifest that did not load declares no assets: the gate cannot vouch for them
         for manifest in project.manifests:
             findings.extend(selected["M001"].check(manifest, ctx))
-    findings = apply_settings(apply_waivers(findings, ctx, gate_rules), settings)
+    findings = apply_settings(apply_waivers(findings, ctx, per_file + per_asset), settings)
     matched = sum(1 for item in delivered if item.assets)
     size = sum(item.path.stat().st_size for item in delivered if item.sha256)
     note = (f"scanned {len(delivered)} delivered file{'s' if len(delivered) != 1 else ''} ({size / 2**20:.1f} MiB) "
@@ -126,13 +135,10 @@ def _examine(delivery: Path, ctx: Context) -> list[DeliveredFile]:
 
     root = ctx.project.root
     files, problems = walk(delivery)
+    candidates = _asset_files_to_hash(ctx, files)
     cache = HashCache(root) if ctx.settings.cache else None
-    hashes = hash_files(files, cache, quiet=ctx.settings.quiet)
-    by_hash: dict[str, list[Entry]] = {}
-    for asset in ctx.project.assets:
-        declared = asset.get("sha256")
-        if isinstance(declared, str):
-            by_hash.setdefault(declared.lower(), []).append(asset)
+    hashes = _hash_once(files + list(candidates), cache, ctx.settings.quiet)
+    by_hash = _assets_by_hash(ctx.project.assets, candidates, hashes)
     delivered = [DeliveredFile(path, relative(path, root), problem=problem) for path, problem in problems]
     for path in files:
         item = DeliveredFile(path, relative(path, root))
@@ -149,3 +155,66 @@ def _examine(delivery: Path, ctx: Context) -> list[DeliveredFile]:
                 item.problem = f"provenance could not be parsed: {item.scan.problem}"
         delivered.append(item)
     return delivered
+
+
+def _asset_files_to_hash(ctx: Context, delivered: list[Path]) -> dict[Path, list[Entry]]:
+    """The production's asset files that could equal a delivered file (same size), with their assets.
+
+    Files of any other size cannot match, so a production far larger than its delivery costs
+    one ``stat`` per asset file, not a hash.
+    """
+    sizes = set()
+    for path in delivered:
+        try:
+            sizes.add(os.stat(path).st_size)
+        except OSError:
+            continue
+    candidates: dict[Path, list[Entry]] = {}
+    for asset in ctx.project.assets:
+        located = ctx.asset_file(asset)
+        if located is None or located.state != "ok" or located.path is None:
+            continue
+        try:
+            if os.stat(located.path).st_size not in sizes:
+                continue
+        except OSError:
+            continue
+        candidates.setdefault(located.path, []).append(asset)
+    return candidates
+
+
+def _hash_once(paths: list[Path], cache: HashCache | None, quiet: bool) -> dict[Path, str | OSError]:
+    """:func:`hash_files` over ``paths``, reading each file once however many names (hard links) it has."""
+    first: dict[tuple[int, int], Path] = {}
+    alias: dict[Path, Path] = {}
+    for path in dict.fromkeys(paths):
+        try:
+            info = os.stat(path)
+        except OSError:
+            alias[path] = path
+            continue
+        alias[path] = first.setdefault((info.st_dev, info.st_ino), path)
+    hashes = hash_files(list(dict.fromkeys(alias.values())), cache, quiet=quiet)
+    return {path: hashes[original] for path, original in alias.items() if original in hashes}
+
+
+def _assets_by_hash(assets: list[Entry], files: dict[Path, list[Entry]],
+                    hashes: dict[Path, str | OSError]) -> dict[str, list[Entry]]:
+    """Every asset under its declared sha256 and under the hash of its real file, each once per hash."""
+    by_hash: dict[str, list[Entry]] = {}
+
+    def put(digest: str, asset: Entry) -> None:
+        listed = by_hash.setdefault(digest, [])
+        if not any(other is asset for other in listed):
+            listed.append(asset)
+
+    for asset in assets:
+        declared = asset.get("sha256")
+        if isinstance(declared, str):
+            put(declared.lower(), asset)
+    for path, owners in files.items():
+        actual = hashes.get(path)
+        if isinstance(actual, str):
+            for asset in owners:
+                put(actual, asset)
+    return by_hash

@@ -125,12 +125,17 @@ def _broken_fields(errors: list[SchemaError]) -> dict[tuple, frozenset[str]]:
 
 
 def find_root(start: Path) -> tuple[Path, Path | None]:
-    """The project root for ``start`` and the config file there, per SPEC section 2."""
+    """The project root for ``start`` (a folder the user named, or the current one) and its config file.
+
+    The nearest configuration file walking up, else the git top level, else ``start`` itself:
+    never the current folder when the user named another (SPEC section 2 says the current
+    directory; see README "Departures").
+    """
     config = find_config(start)
     if config is not None:
         return config.parent, config
     top = _git_toplevel(start)
-    return (top if top is not None else Path.cwd().resolve()), None
+    return (top if top is not None else start), None
 
 
 def source_root(root: Path) -> Path:

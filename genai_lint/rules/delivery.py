@@ -119,6 +119,43 @@ def temporary_asset_in_delivery(delivered: DeliveredFile, ctx: Context) -> Itera
                                entry=asset)
 
 
+@rule("D804", "delivered-asset-hash-stale", "error",
+      "gate: a delivered file is an asset's real file, but the asset's declared sha256 is missing or another.", "delivery")
+def delivered_asset_hash_stale(delivered: DeliveredFile, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    The gate matches delivered files against each asset's declared `sha256` and against the hash
+    of the asset's real file. A delivered file that matched an asset through its real file only
+    (the asset has no `sha256`, or one that no longer describes the file) is reported at the
+    asset's `sha256:` (or at the asset when it has none), naming the delivered file.
+
+    ## Why
+    The manifest does not describe what is being delivered: a regenerated file that nobody
+    re-hashed, or an asset whose hash line was deleted, would otherwise pass the gate unseen.
+
+    ## Example
+    ```yaml
+    - id: SND-005
+      path: music/temp_score.wav       # regenerated after the last `genai-lint hash`
+      sha256: "5021ebb8..."            # D804 when delivery/temp_score.wav is the new file
+    ```
+
+    ## Fix
+    If the delivered file is the approved one, run `genai-lint hash` and have the change
+    reviewed; otherwise deliver the file the manifest declares.
+    """
+    for asset in delivered.assets:
+        declared = asset.get("sha256")
+        if isinstance(declared, str) and declared.lower() == delivered.sha256:
+            continue
+        state = f"declares sha256 {declared[:12]}…" if isinstance(declared, str) else "declares no sha256"
+        where = ("sha256",) if "sha256" in asset.data else ()
+        yield ctx.finding("D804", asset, where,
+                          f"delivered file {delivered.shown} is the file of asset {asset.label()}, which {state}, "
+                          f"not the delivered file's {delivered.sha256[:12]}…: the manifest does not describe what is delivered",
+                          fix="run `genai-lint hash` if the delivered file is the approved one, else deliver the declared file")
+
+
 @rule("D803", "unverifiable-delivery-file", "warning",
       "gate: a delivered file could not be read or parsed for provenance.", "delivery")
 def unverifiable_delivery_file(delivered: DeliveredFile, ctx: Context) -> Iterator[Finding]:

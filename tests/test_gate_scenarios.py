@@ -1,0 +1,167 @@
+"""The four ways issue 11 fooled the gate, each through the real CLI: every one must block (exit 1).
+
+A regenerated temporary asset whose declared hash is stale, one whose `sha256:` line was deleted,
+a deliverable relying on an approval that expired before `--date`, and `--project DIR` named
+from another folder or from `/` (nothing written outside the production).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ASSET_BYTES, CLEAN, EXAMPLES, position, run_cli
+
+TEMP_WAV = "sound/sfx/wind_bed_temp_v1.wav"
+TEMP_ID = "SND-001"
+
+
+def copy_aurora(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(EXAMPLES / "aurora", tmp_path / "aurora", ignore=shutil.ignore_patterns(".genai-lint-cache")))
+
+
+def deliver(tmp_path: Path, *files: Path) -> Path:
+    delivery = tmp_path / "delivery"
+    (delivery / "final").mkdir(parents=True, exist_ok=True)
+    for path in files:
+        shutil.copyfile(path, delivery / "final" / path.name)
+    return delivery
+
+
+def gate(delivery: Path, project: Path, *args: str):
+    result = run_cli("gate", str(delivery), "--project", str(project), "--format", "json", *args)
+    return result, json.loads(result.output)["findings"] if result.output.startswith("{") else []
+
+
+def regenerate(path: Path) -> None:
+    """A new take of the file, as a generator would write it, without `genai-lint hash` afterwards."""
+    path.write_bytes(path.read_bytes()[:-64] + os.urandom(64))
+
+
+def test_regenerated_temp_asset_with_a_stale_hash_is_blocked(tmp_path):
+    production = copy_aurora(tmp_path)
+    regenerate(production / TEMP_WAV)
+    delivery = deliver(tmp_path, production / TEMP_WAV)
+    result, findings = gate(delivery, production, "--no-cache")
+    assert result.exit_code == 1, result.output
+    d802 = next(f for f in findings if f["code"] == "D802")
+    assert d802["path"].endswith("final/wind_bed_temp_v1.wav") and TEMP_ID in d802["message"]
+    d804 = next(f for f in findings if f["code"] == "D804")
+    manifest = (production / "sound" / "genai-manifest.yaml").read_text()
+    assert (d804["path"], d804["entry_id"]) == ("sound/genai-manifest.yaml", TEMP_ID)
+    assert d804["line"] == position(manifest, "5021ebb8")[0]  # at the asset's sha256:
+    assert "wind_bed_temp_v1.wav" in d804["message"] and "5021ebb8" in d804["message"]
+    assert "M008" in run_cli("check", str(production), "--format", "json").codes()
+
+
+def test_temp_asset_whose_sha256_line_was_deleted_is_blocked(tmp_path):
+    production = copy_aurora(tmp_path)
+    manifest_path = production / "sound" / "genai-manifest.yaml"
+    text = manifest_path.read_text()
+    manifest_path.write_text(text.replace('    sha256: "5021ebb8262e61072ae3cad88af30700651a424316f44df5a82afe5a09b81de4"\n', ""))
+    delivery = deliver(tmp_path, production / TEMP_WAV)
+    result, findings = gate(delivery, production, "--no-cache")
+    assert result.exit_code == 1
+    d802 = next(f for f in findings if f["code"] == "D802")
+    assert d802["path"].endswith("final/wind_bed_temp_v1.wav") and TEMP_ID in d802["message"]
+    d804 = next(f for f in findings if f["code"] == "D804")
+    assert d804["line"] == position(manifest_path.read_text(), f"id: {TEMP_ID}")[0]  # at the asset: no sha256 to point at
+    assert "declares no sha256" in d804["message"]
+
+
+def test_the_declared_file_itself_passes_and_other_sizes_are_not_hashed(tmp_path):
+    production = copy_aurora(tmp_path)
+    delivery = deliver(tmp_path, production / "sound" / "dialogue" / "203_sc14_dx_cleanup_v3.wav")
+    result, findings = gate(delivery, production, "--no-cache")
+    assert (result.exit_code, findings) == (0, [])
+
+
+FINAL = CLEAN.replace("deliverable: false", "deliverable: true").replace(
+    'granted_on: "2026-01-01"', 'granted_on: "2026-01-01"\n    expires: "2027-12-31"')
+
+
+def _production(tmp_path: Path, manifest: str, config: bool = True) -> Path:
+    root = tmp_path / "prod"
+    root.mkdir()
+    if config:
+        (root / ".genai-lint.yaml").write_text("fail-on: error\n")
+    (root / "genai-manifest.yaml").write_text(manifest)
+    (root / "a.png").write_bytes(ASSET_BYTES)
+    return root
+
+
+def test_expired_approval_blocks_the_gate_on_the_evaluation_date(tmp_path):
+    production = _production(tmp_path, FINAL)
+    delivery = deliver(tmp_path, production / "a.png")
+    result, findings = gate(delivery, production, "--date", "2028-01-01")
+    assert result.exit_code == 1
+    assert [(f["code"], f["entry_id"]) for f in findings] == [("A605", "A-1")]
+    assert "APR-1" in findings[0]["message"] and "2027-12-31" in findings[0]["message"]
+    assert "final/a.png" in findings[0]["message"]  # names the delivered file
+    assert "A605" in run_cli("check", str(production), "--format", "json", "--date", "2028-01-01").codes()
+    soon, findings = gate(delivery, production, "--date", "2027-12-20")
+    assert (soon.exit_code, [f["code"] for f in findings]) == (0, ["A606"])
+    assert gate(delivery, production, "--date", "2027-06-01")[1] == []
+
+
+def test_an_approval_not_yet_granted_clears_nothing(tmp_path):
+    production = _production(tmp_path, FINAL)
+    delivery = deliver(tmp_path, production / "a.png")
+    result, findings = gate(delivery, production, "--date", "2025-12-31")
+    assert result.exit_code == 1
+    assert [f["code"] for f in findings] == ["G401"]
+    check = run_cli("check", str(production), "--format", "json", "--date", "2025-12-31")
+    assert "G401" in check.codes()
+    assert "G401" not in run_cli("check", str(production), "--format", "json", "--date", "2026-01-01").codes()
+
+
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "genai_lint", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
+
+
+def test_project_named_from_another_folder_and_from_root(tmp_path):
+    production = _production(tmp_path, CLEAN, config=False)  # no configuration, not in git
+    sibling = production / "sound"
+    sibling.mkdir()
+    (sibling / "genai-manifest.yaml").write_text(CLEAN.split("tools:")[0] + "assets: []\n")
+    delivery = deliver(tmp_path, production / "a.png")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "genai-manifest.yaml").write_text("manifest_version: 1\nproduction: {id: other}\n")  # must not be read
+    root_cache_before = Path("/.genai-lint-cache").exists()
+    before = {folder: _listing(folder) for folder in (delivery, elsewhere)}
+    for cwd in (elsewhere, Path("/")):
+        run = _cli(cwd, "gate", str(delivery), "--project", str(production), "--format", "json")
+        assert run.returncode == 1, run.stderr
+        findings = json.loads(run.stdout)["findings"]
+        assert [f["code"] for f in findings] == ["D802"], findings
+        assert findings[0]["path"].endswith("final/a.png") and "A-1" in findings[0]["message"]
+        checked = _cli(cwd, "check", str(production), "--format", "json")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert json.loads(checked.stdout)["summary"]["manifests"] == 2
+    assert {folder: _listing(folder) for folder in (delivery, elsewhere)} == before
+    assert Path("/.genai-lint-cache").exists() == root_cache_before
+    assert (production / ".genai-lint-cache").is_dir()  # the production root is where a cache may go
+
+
+def test_cached_rerun_does_not_rehash_the_production_files(tmp_path):
+    production = _production(tmp_path, CLEAN.replace(f'    sha256: "', '    x-old: "'))  # matched by its real file only
+    delivery = deliver(tmp_path, production / "a.png")
+    assert gate(delivery, production)[0].exit_code == 1  # D802, and the hashes are now cached
+    asset = production / "a.png"
+    info = os.stat(asset)
+    with open(asset, "r+b") as stream:  # same size, inode and mtime: only a rehash would notice
+        stream.write(b"X")
+    os.utime(asset, ns=(info.st_atime_ns, info.st_mtime_ns))
+    cached, findings = gate(delivery, production)
+    assert [f["code"] for f in findings] == ["D802", "D804"]
+    rehashed, findings = gate(delivery, production, "--no-cache")
+    assert rehashed.exit_code == 0 and not {"D802", "D804"} & {f["code"] for f in findings}
