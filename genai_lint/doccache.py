@@ -109,11 +109,11 @@ class DocumentCache:
 
 
 def _error_rows(errors: list[SchemaError]) -> list[list[Any]]:
-    return [[list(e.path), e.message, e.key, e.field] for e in errors]
+    return [[list(e.path), e.message, e.key, e.field, e.fix, e.missing] for e in errors]
 
 
 def _errors(entry: dict) -> list[SchemaError]:
-    return [SchemaError(tuple(e[0]), e[1], e[2], e[3]) for e in entry["errors"]]
+    return [SchemaError(tuple(e[0]), *e[1:6]) for e in entry["errors"]]
 
 
 def _span(span: Span) -> list[Any]:

@@ -107,3 +107,10 @@ def test_every_asset_level_finding_names_the_asset(project):
     assert {"A601", "A603", "A604", "G101", "G102", "G302"} <= codes
     asset_level = [f for f in findings if f["entry_id"] == "A-1"]
     assert asset_level and all("A-1" in f["message"] for f in asset_level), [f["message"] for f in asset_level]
+
+
+def test_fix_hints_survive_the_document_cache(project):
+    root = project(CLEAN.replace("    media: image\n    purpose: concept\n", "").replace("deliverable: false", "deliverable: no"))
+    first, second = check_json(root).findings, check_json(root).findings
+    assert second == first
+    assert [f["fix"][:8] for f in second if f["code"] == "M002"] == ["add `med", "write `d"]
