@@ -13,6 +13,7 @@ from pathlib import Path
 
 from genai_lint.findings import FILE_START, Finding, Span
 from genai_lint.project import Entry, Manifest, Project
+from genai_lint.sequences import FramesError, Pattern, frames_on_disk, parse_frames, parse_pattern, sequence_digest
 from genai_lint.watchlist import CompiledWatchlist
 
 APPROVED, EXPIRED = "approved", "expired"
@@ -25,6 +26,33 @@ class AssetFile:
     state: str
     path: Path | None
     detail: str = ""
+
+
+@dataclass
+class SequenceFiles:
+    """A frame-sequence asset on disk: its pattern, the frames it declares and the frames that are there."""
+
+    pattern: Pattern
+    declared: list[int]
+    """The ``frames:`` set; empty when it is missing or unusable (``error`` says why)."""
+    present: dict[int, Path]
+    """Every frame of the pattern found as a readable file inside the root, declared or not."""
+    error: str | None = None
+    folder: AssetFile | None = None
+    """Where the sequence's folder leads, when it does not lead to a folder inside the root."""
+
+    @property
+    def missing(self) -> list[int]:
+        return [frame for frame in self.declared if frame not in self.present]
+
+    @property
+    def extra(self) -> list[int]:
+        declared = set(self.declared)
+        return sorted(frame for frame in self.present if frame not in declared)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.declared) and not self.missing
 
 
 class Context:
@@ -41,6 +69,7 @@ class Context:
         self._locator = _Locator(project.root)
         self._clearances: dict[int, dict[str, str]] = {}
         self._hashes: dict[Path, str | OSError] | None = None
+        self._sequences: dict[int, SequenceFiles | None] = {}
 
     # Reporting -----------------------------------------------------------------------------
 
@@ -149,19 +178,80 @@ class Context:
     # Files ---------------------------------------------------------------------------------
 
     def file_hash(self, asset: Entry) -> str | OSError | None:
-        """SHA-256 of the asset's file; the first call hashes every requested asset's file at once."""
+        """SHA-256 of the asset's file (of a complete sequence: its sequence digest); ``None`` when there is
+        nothing to hash. The first call hashes every requested asset's files at once."""
+        sequence = self.sequence(asset)
+        if sequence is not None:
+            if not sequence.complete:
+                return None
+            digests = self.frame_hashes(sequence)
+            return digests if isinstance(digests, OSError) else sequence_digest(digests.items())
         located = self.asset_file(asset)
         if located is None or located.state != "ok":
             return None
+        return self._hashed().get(located.path)
+
+    def frame_hashes(self, sequence: SequenceFiles) -> dict[int, str] | OSError:
+        """SHA-256 of each declared frame of a complete ``sequence``, or the error that stopped one."""
+        hashes = self._hashed()
+        digests: dict[int, str] = {}
+        for frame in sequence.declared:
+            digest = hashes.get(sequence.present[frame])
+            if digest is None:  # a sequence of an asset that was not asked for
+                from genai_lint.hashing import hash_files
+
+                digest = hash_files([sequence.present[frame]], None).get(sequence.present[frame])
+            if isinstance(digest, OSError):
+                return digest
+            digests[frame] = digest
+        return digests
+
+    def _hashed(self) -> dict[Path, str | OSError]:
         if self._hashes is None:
             from genai_lint.hashing import HashCache, hash_files
 
-            wanted = [found.path for found in (self.asset_file(a) for a in self.project.assets
-                                               if a.manifest.requested and isinstance(a.get("sha256"), str))
-                      if found is not None and found.state == "ok"]
+            wanted: list[Path] = []
+            for asset in self.project.assets:
+                if not asset.manifest.requested or not isinstance(asset.get("sha256"), str):
+                    continue
+                sequence = self.sequence(asset)
+                if sequence is not None:
+                    if sequence.complete:
+                        wanted.extend(sequence.present[frame] for frame in sequence.declared)
+                    continue
+                found = self.asset_file(asset)
+                if found is not None and found.state == "ok":
+                    wanted.append(found.path)
             cache = HashCache(self.project.root) if self.settings.cache else None
             self._hashes = hash_files(wanted, cache, quiet=self.settings.quiet)
-        return self._hashes.get(located.path)
+        return self._hashes
+
+    def sequence(self, asset: Entry) -> SequenceFiles | None:
+        """The frames of a sequence asset (``path`` with ``####`` or ``%04d``); ``None`` for a one-file asset.
+
+        Frames are looked for only when files are checked (not with ``--no-files``).
+        """
+        key = id(asset)
+        if key in self._sequences:
+            return self._sequences[key]
+        target = asset.get("path")
+        pattern = parse_pattern(target) if isinstance(target, str) else None
+        result = None
+        if pattern is not None:
+            declared, error = [], None
+            try:
+                declared = parse_frames(asset.get("frames")) if asset.get("frames") is not None else []
+            except FramesError as exc:
+                error = str(exc)
+            result = SequenceFiles(pattern, declared, {}, error)
+            if self.settings.check_files:
+                folder = self._locator.locate_folder(asset.manifest.folder, pattern.folder)
+                if folder.state == "ok":
+                    result.present = self._locator.frames(str(folder.path), pattern)
+                else:
+                    result.folder = folder
+        self._sequences[key] = result
+        return result
 
     def asset_file(self, asset: Entry) -> AssetFile | None:
         """Where the asset's path leads, or ``None`` when it has no usable path."""
@@ -184,6 +274,28 @@ class _Locator:
 
     def inside(self, real: str) -> bool:
         return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
+
+    def locate_folder(self, base: str, target: str) -> AssetFile:
+        """Where the folder ``target`` (relative to ``base``; ``""`` for ``base`` itself) leads."""
+        joined = os.path.normpath(os.path.join(base, target)) if target else base
+        if os.path.isabs(target) or not (joined == self.root or joined.startswith(self.root.rstrip(os.sep) + os.sep)):
+            return AssetFile("outside", None, "leaves the project root")
+        real = os.path.realpath(joined)
+        if not self.inside(real):
+            return AssetFile("outside", None, "resolves through a symlink to a place outside the project root")
+        if not os.path.isdir(real):
+            return AssetFile("missing", Path(joined), "folder does not exist")
+        return AssetFile("ok", Path(real))
+
+    def frames(self, folder: str, pattern: Pattern) -> dict[int, Path]:
+        """The frames of ``pattern`` in the real ``folder`` that are readable regular files inside the root."""
+        found: dict[int, Path] = {}
+        for frame, name in frames_on_disk(folder, pattern).items():
+            path = os.path.join(folder, name)
+            real = os.path.realpath(path) if os.path.islink(path) else path
+            if self.inside(real) and os.path.isfile(real):
+                found[frame] = Path(real)
+        return found
 
     def locate(self, base: str, target: str, touch: bool = True) -> AssetFile:
         """Where ``target`` leads from ``base``. ``touch=False`` (``--no-files``) looks at folders only, never at the file."""

@@ -3,7 +3,7 @@
 The manifests are chosen as ``check`` chooses them (no paths: every manifest under the project
 root; a folder: the manifests below it; any other file: the manifests whose assets point at
 it). Each asset whose file exists inside the project root is hashed (through the shared hash
-cache); a missing value is inserted on the line after the asset's ``path:``, a stale one is
+cache; a frame sequence's frames each, and their sequence digest is written); a missing value is inserted on the line after the asset's ``path:``, a stale one is
 replaced where it stands, and the manifest is written atomically only after the edited text
 has been loaded again and found to differ from the original in those values alone.
 """
@@ -13,12 +13,16 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from genai_lint.edit import EditError, Editor, Source, render, same
 from genai_lint.loader import Document, LoadError
 from genai_lint.project import Entry, Manifest, Project, relative
+from genai_lint.sequences import format_ranges, record_frames, sequence_digest
 from genai_lint.writing import ChangedOnDisk, replace_if_unchanged
+
+if TYPE_CHECKING:
+    from genai_lint.context import Context
 
 Say = Callable[[str, str], None]
 """``say(kind, line)`` with kind ``change``, ``warning`` or ``error``."""
@@ -88,34 +92,28 @@ def _update_project(project: Project, say: Say, tally: Tally, check: bool, cache
     from genai_lint.hashing import HashCache, hash_files
 
     ctx = Context(project)
-    files: dict[int, Path] = {}
+    files: dict[int, list[Path]] = {}
+    """Each asset's files to hash: one, or a sequence's frames in frame order."""
     for asset in project.assets:
-        if not asset.manifest.requested:
-            continue
-        located = ctx.asset_file(asset)
-        if located is None:
-            say("warning", f"{_where(asset, ('path',))}: {asset.label()} skipped: no path")
-            tally.skipped += 1
-        elif located.state != "ok":
-            detail = "does not exist" if located.state == "missing" else located.detail
-            say("warning", f"{_where(asset, ('path',))}: {asset.label()} skipped: {asset.get('path')} {detail}")
-            tally.skipped += 1
-        else:
-            files[id(asset)] = located.path
+        if asset.manifest.requested:
+            found = _files_of(asset, ctx, say, tally)
+            if found is not None:
+                files[id(asset)] = found
     hash_cache = HashCache(project.root, create=not check) if cache else None
-    digests = hash_files(files.values(), hash_cache, quiet=quiet)
+    digests = hash_files([path for paths in files.values() for path in paths], hash_cache, quiet=quiet)
     by_manifest: dict[Path, list[_Planned]] = {}
     for asset in project.assets:
-        path = files.get(id(asset))
-        if path is None:
+        paths = files.get(id(asset))
+        if paths is None:
             continue
-        digest = digests.get(path)
-        if not isinstance(digest, str):
-            reason = getattr(digest, "strerror", None) or digest
+        failed = next((digests[path] for path in paths if not isinstance(digests.get(path), str)), None)
+        if failed is not None:
+            reason = getattr(failed, "strerror", None) or failed
             say("warning", f"{_where(asset, ('path',))}: {asset.label()} skipped: "
                            f"{asset.get('path')} cannot be read ({reason})")
             tally.skipped += 1
             continue
+        digest = _digest(asset, ctx, [digests[path] for path in paths], check)
         declared = asset.data.get("sha256")
         if isinstance(declared, str) and declared.lower() == digest:
             tally.fresh += 1
@@ -126,6 +124,44 @@ def _update_project(project: Project, say: Say, tally: Tally, check: bool, cache
         planned = by_manifest.get(manifest.path)
         if planned:
             _edit_manifest(manifest, planned, say, tally, check)
+
+
+def _files_of(asset: Entry, ctx: Context, say: Say, tally: Tally) -> list[Path] | None:
+    """The files behind ``asset``'s sha256, or ``None`` (with a warning) when it cannot be computed."""
+    sequence = ctx.sequence(asset)
+    if sequence is not None:
+        if sequence.complete:
+            return [sequence.present[frame] for frame in sequence.declared]
+        if sequence.folder is not None:
+            problem = sequence.folder.detail
+        elif sequence.error is not None or not sequence.declared:
+            problem = "has no usable frames:"
+        else:
+            problem = f"misses frames {format_ranges(sequence.missing)}"
+        say("warning", f"{_where(asset, ('path',))}: {asset.label()} skipped: {asset.get('path')} {problem}")
+        tally.skipped += 1
+        return None
+    located = ctx.asset_file(asset)
+    if located is None:
+        say("warning", f"{_where(asset, ('path',))}: {asset.label()} skipped: no path")
+    elif located.state != "ok":
+        detail = "does not exist" if located.state == "missing" else located.detail
+        say("warning", f"{_where(asset, ('path',))}: {asset.label()} skipped: {asset.get('path')} {detail}")
+    else:
+        return [located.path]
+    tally.skipped += 1
+    return None
+
+
+def _digest(asset: Entry, ctx: Context, digests: list[str], check: bool) -> str:
+    """The asset's sha256 from its files' digests; a sequence's frame hashes are kept to name changed frames later."""
+    sequence = ctx.sequence(asset)
+    if sequence is None:
+        return digests[0]
+    frames = dict(zip(sequence.declared, digests))
+    if not check:
+        record_frames(str(ctx.project.root / ".genai-lint-cache"), frames)
+    return sequence_digest(frames.items())
 
 
 def _edit_manifest(manifest: Manifest, planned: list[_Planned], say: Say, tally: Tally, check: bool) -> None:

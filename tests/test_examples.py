@@ -8,7 +8,7 @@ import pytest
 
 from conftest import EXAMPLES, run_cli
 
-ALL_CODES = {"G001", *(f"M{n:03d}" for n in range(1, 16)), "G101", "G102", "G103", "G201", "G202", "G203", "G301",
+ALL_CODES = {"G001", *(f"M{n:03d}" for n in range(1, 18)), "G101", "G102", "G103", "G201", "G202", "G203", "G301",
              "G302", "G401", "G501", "G502", *(f"A60{n}" for n in range(1, 8)), "X701"}
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z][0-9]{3}(?:\s*,\s*[A-Z][0-9]{3})*)")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
-from genai_lint.context import Context
+from genai_lint.context import Context, SequenceFiles
 from genai_lint.findings import Finding
 from genai_lint.project import Entry, Manifest
 from genai_lint.rules import rule
+from genai_lint.sequences import format_ranges
 from genai_lint.schema import SchemaError
 from genai_lint.suggest import closest
 
@@ -247,15 +248,24 @@ def missing_file(asset: Entry, ctx: Context) -> Iterator[Finding]:
     A record that points at nothing cannot be checked against what is delivered, and usually
     means a file was renamed or moved without its manifest entry.
 
+    For a frame sequence, every frame of `frames:` must be there; the missing ones are named as
+    ranges.
+
     ## Example
     ```yaml
     path: art/concepts/castle_v4.png    # M007: no such file
+    path: comp/sh010_matte.####.exr
+    frames: "1001-1096"                 # M007: frames 1010-1012, 1050 missing
     ```
 
     ## Fix
-    Correct the path (relative to the manifest's folder), or restore the file.
+    Correct the path (relative to the manifest's folder), or restore the file (the frames).
     """
     if not ctx.settings.check_files:
+        return
+    sequence = ctx.sequence(asset)
+    if sequence is not None:
+        yield from _missing_frames(asset, sequence, ctx)
         return
     located = ctx.asset_file(asset)
     if located is None or located.state in ("ok", "outside"):
@@ -294,9 +304,15 @@ def hash_mismatch(asset: Entry, ctx: Context) -> Iterator[Finding]:
     if isinstance(actual, OSError):
         yield ctx.finding("M007", asset, ("path",), f"{asset.get('path')}: cannot be read ({actual.strerror})")
         return
-    if actual != declared.lower():
+    if actual == declared.lower():
+        return
+    sequence = ctx.sequence(asset)
+    if sequence is None:
         yield ctx.finding("M008", asset, ("sha256",), f"sha256 of {asset.get('path')} is {actual}, not the declared value",
                           fix="run `genai-lint hash` if the new file is the approved one")
+        return
+    yield ctx.finding("M008", asset, ("sha256",), f"{asset.get('path')}: {_changed_frames(sequence, declared, ctx)}",
+                      fix="run `genai-lint hash` if the new frames are the approved ones")
 
 
 @rule("M009", "path-outside-root", "error", "The path is absolute, or escapes the root ('..', or a symlink).")
@@ -409,8 +425,9 @@ def missing_hash(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     if not ctx.settings.check_files or "sha256" in asset.data:
         return
-    located = ctx.asset_file(asset)
-    if located is not None and located.state == "ok":
+    sequence = ctx.sequence(asset)
+    located = ctx.asset_file(asset) if sequence is None else None
+    if (sequence is not None and sequence.complete) or (located is not None and located.state == "ok"):
         yield ctx.finding("M012", asset, ("path",), f"{asset.get('path')} has no sha256",
                           fix="run `genai-lint hash` to fill it in")
 
@@ -444,3 +461,102 @@ def hidden_unicode(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
     for span, codepoint in manifest.document.hidden:
         yield ctx.finding("M015", manifest, message=f"invisible character {codepoint} in the text", span=span,
                           fix="delete it, or write it as an escape in a double-quoted string if it is meant")
+
+
+SHOWN_FRAMES = 5
+"""How many changed frames an M008 on a sequence names before it only counts them."""
+
+
+def _missing_frames(asset: Entry, sequence: SequenceFiles, ctx: Context) -> Iterator[Finding]:
+    if sequence.folder is not None and sequence.folder.state != "outside":
+        yield ctx.finding("M007", asset, ("path",), f"{asset.get('path')}: {sequence.folder.detail}",
+                          fix="correct the path (relative to this manifest's folder) or restore the frames")
+        return
+    missing = sequence.missing
+    if not missing:
+        return
+    what = "no frame exists" if len(missing) == len(sequence.declared) else \
+        f"frame{'s' if len(missing) > 1 else ''} {format_ranges(missing)} missing"
+    yield ctx.finding("M007", asset, ("frames",), f"{asset.get('path')}: {what} (of {format_ranges(sequence.declared)})",
+                      fix="restore the frames, or correct frames: to the frames that make up the asset")
+
+
+def _changed_frames(sequence: SequenceFiles, declared: str, ctx: Context) -> str:
+    """Which frames of a complete sequence hash differently from when its ``sha256`` was recorded."""
+    from genai_lint.sequences import recorded_frames
+
+    now = ctx.frame_hashes(sequence)
+    before = recorded_frames(str(ctx.project.root / ".genai-lint-cache"), declared.lower())
+    if isinstance(now, OSError) or before is None:
+        return ("the frames' sequence sha256 differs from the declared value (which frames changed is known "
+                "only on the machine that ran `genai-lint hash`)")
+    changed = [frame for frame in sequence.declared if before.get(frame) != now[frame]]
+    if not changed:
+        return "the frame set differs from the one the declared sha256 was computed over"
+    shown = ", ".join(map(str, changed[:SHOWN_FRAMES])) + (", ..." if len(changed) > SHOWN_FRAMES else "")
+    return f"{len(changed)} of {len(sequence.declared)} frames changed since the sha256 was recorded: {shown}"
+
+
+@rule("M016", "frames-invalid", "error", "A frame sequence's `frames:` is missing or unusable, or a one-file path has one.")
+def frames_invalid(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That an asset whose `path` names a frame sequence (`####` or `%04d` in the file name) gives
+    its frames as numbers and ranges (`frames: "1001-1096"`), and that an asset with `frames:`
+    names a sequence.
+
+    ## Why
+    The frame set is what the sequence's `sha256` is computed over and what the delivery gate
+    matches delivered frames against; without it neither can be checked.
+
+    ## Example
+    ```yaml
+    path: comp/sh010_matte.####.exr
+    frames: "1096-1001"    # M016: the range runs backwards
+    ```
+
+    ## Fix
+    Write the frames as ascending ranges separated by commas, e.g. `"1001-1040, 1050-1096"`.
+    """
+    sequence = ctx.sequence(asset)
+    if sequence is None:
+        if "frames" in asset.data and isinstance(asset.get("path"), str):
+            yield ctx.finding("M016", asset, ("frames",), f"{asset.label()}: frames: given, but path "
+                              f"'{asset.get('path')}' names one file, not a sequence",
+                              fix="write the frame number in the path as #### (or %04d), or remove frames:")
+    elif sequence.error is not None:
+        yield ctx.finding("M016", asset, ("frames",), f"{asset.label()}: frames: {sequence.error}",
+                          fix='write ascending ranges separated by commas, e.g. "1001-1040, 1050-1096"')
+    elif "frames" not in asset.data:
+        yield ctx.finding("M016", asset, ("path",), f"{asset.label()}: the sequence has no frames:",
+                          fix='add frames: "FIRST-LAST" (`genai-lint add` works it out from the files)')
+
+
+@rule("M017", "frames-outside-range", "warning", "Frames of a sequence lie on disk outside its `frames:`.")
+def frames_outside_range(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    That no file of a frame sequence's pattern lies beside it with a frame number outside its
+    `frames:` (skipped with `--no-files`). Reported once per sequence.
+
+    ## Why
+    A frame that is not in the record is not covered by its hash or its approvals, yet it sits
+    where the sequence is picked up for delivery.
+
+    ## Example
+    ```yaml
+    path: comp/sh010_matte.####.exr
+    frames: "1001-1096"    # M017: frames 1097-1100 are on disk too
+    ```
+
+    ## Fix
+    Extend `frames:` (and run `genai-lint hash`), or move the extra frames away.
+    """
+    sequence = ctx.sequence(asset)
+    if sequence is None or sequence.error is not None or not sequence.declared:
+        return
+    extra = sequence.extra
+    if extra:
+        yield ctx.finding("M017", asset, ("frames",), f"{asset.get('path')}: frame{'s' if len(extra) > 1 else ''} "
+                          f"{format_ranges(extra)} on disk outside frames: {format_ranges(sequence.declared)}",
+                          fix="extend frames: and run `genai-lint hash`, or move the extra frames away")

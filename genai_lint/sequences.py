@@ -1,0 +1,179 @@
+"""Frame sequences: one asset whose ``path`` names many numbered files (``sh010_matte.####.exr``).
+
+The pattern is the file name's ``#`` run (one ``#`` a digit, zero-padded) or a printf ``%04d``
+(``%d``: no padding); ``frames:`` gives the frame set as ranges (``"1001-1040, 1050-1096"``).
+A sequence's ``sha256`` is the SHA-256 of the UTF-8 text made of one line per frame in frame
+order, ``<frame number> <sha256 of that frame's file>\\n`` (:func:`sequence_digest`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+MAX_FRAMES = 1_000_000
+"""More frames than this in one ``frames:`` value is refused (a typo like ``1-99999999`` must not eat memory)."""
+
+_PATTERN = re.compile(r"(#+)|%(0?)(\d*)d")
+_RANGE = re.compile(r"\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*)?")
+
+
+class FramesError(ValueError):
+    """A ``frames:`` value that is not a list of frame numbers and ranges."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A sequence's file name pattern, split around its frame number."""
+
+    folder: str
+    """The folder part of the path as written (``""`` when the pattern is a bare name)."""
+    prefix: str
+    suffix: str
+    width: int
+    """Digits the number is padded to; 0 for ``%d`` (no padding)."""
+
+    def name(self, frame: int) -> str:
+        """The file name of ``frame``, e.g. ``sh010.1001.exr``."""
+        number = f"{frame:0{self.width}d}" if self.width else str(frame)
+        return f"{self.prefix}{number}{self.suffix}"
+
+    def path(self, frame: int) -> str:
+        """The path of ``frame`` as written relative to the manifest."""
+        return f"{self.folder}/{self.name(frame)}" if self.folder else self.name(frame)
+
+    def frame_of(self, name: str) -> int | None:
+        """The frame number a file ``name`` stands for, or ``None`` if it is not one of this sequence."""
+        if not (name.startswith(self.prefix) and name.endswith(self.suffix)):
+            return None
+        digits = name[len(self.prefix):len(name) - len(self.suffix)]
+        if not digits.isascii() or not digits.isdigit() or len(digits) < max(self.width, 1):
+            return None
+        if len(digits) > self.width and digits.startswith("0") and self.width:
+            return None  # padded wider than the pattern
+        return int(digits)
+
+
+def parse_pattern(path: str) -> Pattern | None:
+    """The sequence pattern ``path`` names, or ``None`` when it names one file."""
+    folder, _, name = path.rpartition("/")
+    matches = list(_PATTERN.finditer(name))
+    if len(matches) != 1:
+        return None
+    match = matches[0]
+    width = len(match.group(1)) if match.group(1) else int(match.group(3) or 0)
+    if match.group(2) == "" and match.group(3):  # %4d pads with spaces: no file is named that way
+        return None
+    return Pattern(folder, name[:match.start()], name[match.end():], width)
+
+
+def parse_frames(text: str) -> list[int]:
+    """The sorted frame numbers of ``"1001-1040, 1050"``; raises :class:`FramesError`."""
+    frames: set[int] = set()
+    for part in str(text).split(","):
+        match = _RANGE.fullmatch(part)
+        if match is None:
+            raise FramesError(f"'{part.strip()}' is not a frame number or a range like 1001-1096")
+        first = int(match.group(1))
+        last = int(match.group(2)) if match.group(2) is not None else first
+        if last < first:
+            raise FramesError(f"range {first}-{last} runs backwards")
+        if len(frames) + last - first + 1 > MAX_FRAMES:
+            raise FramesError(f"more than {MAX_FRAMES:,} frames")
+        frames.update(range(first, last + 1))
+    return sorted(frames)
+
+
+def format_ranges(frames: Iterable[int]) -> str:
+    """``[1010, 1011, 1012, 1050]`` as ``"1010-1012, 1050"``."""
+    return ", ".join(f"{first}-{last}" if last > first else str(first) for first, last in ranges(frames))
+
+
+def ranges(frames: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Runs of consecutive frames as (first, last) pairs."""
+    run: list[int] = []
+    for frame in sorted(frames):
+        if run and frame == run[1] + 1:
+            run[1] = frame
+            continue
+        if run:
+            yield run[0], run[1]
+        run = [frame, frame]
+    if run:
+        yield run[0], run[1]
+
+
+def frames_on_disk(folder: str, pattern: Pattern) -> dict[int, str]:
+    """The names in ``folder`` that are frames of ``pattern`` (regular files or symlinks): frame number to name."""
+    found: dict[int, str] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                frame = pattern.frame_of(entry.name)
+                if frame is not None and (entry.is_symlink() or entry.is_file(follow_symlinks=False)):
+                    found[frame] = entry.name
+    except OSError:
+        pass
+    return found
+
+
+def sequence_digest(frame_digests: Iterable[tuple[int, str]]) -> str:
+    """The sequence's sha256: of :func:`frame_lines`."""
+    return hashlib.sha256(frame_lines(frame_digests).encode("utf-8")).hexdigest()
+
+
+def frame_lines(frame_digests: Iterable[tuple[int, str]]) -> str:
+    """The text whose SHA-256 is the sequence's ``sha256``: ``"<frame> <sha256>\\n"`` per frame, in order."""
+    return "".join(f"{frame} {digest}\n" for frame, digest in sorted(frame_digests))
+
+
+def record_frames(cache_folder: str, frame_digests: dict[int, str]) -> None:
+    """Keep the frame hashes behind a sequence digest in the cache, so a later M008 can name changed frames.
+
+    The file is named by the digest of its own content, so an entry someone committed or edited
+    can never be taken for what it is not (:func:`recorded_frames` checks). A failure is ignored.
+    """
+    from genai_lint.hashing import ensure_cache_folder
+
+    text = frame_lines(frame_digests.items()).encode("utf-8")
+    name = hashlib.sha256(text).hexdigest()
+    try:
+        ensure_cache_folder(Path(cache_folder))
+        folder = os.path.join(cache_folder, "sequences")
+        os.makedirs(folder, exist_ok=True)
+        if os.path.islink(folder):
+            return
+        temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text)
+        os.replace(temporary, os.path.join(folder, f"{name}.txt"))
+    except OSError:
+        return
+
+
+def recorded_frames(cache_folder: str, digest: str, limit: int = MAX_FRAMES * 80) -> dict[int, str] | None:
+    """The frame hashes recorded for sequence ``digest``, or ``None`` (absent, unreadable or not genuine)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        return None
+    try:
+        handle = os.open(os.path.join(cache_folder, "sequences", f"{digest}.txt"),
+                         os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
+            text = stream.read(limit + 1)
+    except OSError:
+        return None
+    if len(text) > limit or hashlib.sha256(text).hexdigest() != digest:
+        return None
+    frames: dict[int, str] = {}
+    for line in text.decode("ascii", "replace").splitlines():
+        frame, _, frame_sha = line.partition(" ")
+        frames[int(frame)] = frame_sha
+    return frames
