@@ -236,6 +236,8 @@ class Context:
             return self._sequences[key]
         target = asset.get("path")
         pattern = parse_pattern(target) if isinstance(target, str) else None
+        if pattern is not None and "frames" not in asset.data and not pattern.unmistakable:
+            pattern = None  # `shot #2.png` is one file's name
         result = None
         if pattern is not None:
             declared, error = [], None

@@ -37,6 +37,9 @@ class Pattern:
     suffix: str
     width: int
     """Digits the number is padded to; 0 for ``%d`` (no padding)."""
+    unmistakable: bool = True
+    """``##`` or more, or ``%0Nd``: no one-file name is written so. A lone ``#`` or ``%d`` counts as a
+    frame number only for an asset that gives ``frames:``."""
 
     def name(self, frame: int) -> str:
         """The file name of ``frame``, e.g. ``sh010.1001.exr``."""
@@ -69,7 +72,7 @@ def parse_pattern(path: str) -> Pattern | None:
     width = len(match.group(1)) if match.group(1) else int(match.group(3) or 0)
     if match.group(2) == "" and match.group(3):  # %4d pads with spaces: no file is named that way
         return None
-    return Pattern(folder, name[:match.start()], name[match.end():], width)
+    return Pattern(folder, name[:match.start()], name[match.end():], width, unmistakable=width >= 2)
 
 
 def parse_frames(text: str) -> list[int]:

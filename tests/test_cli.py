@@ -91,7 +91,9 @@ def test_no_files_skips_file_checks(project):
 def test_rules_and_explain():
     listing = run_cli("rules", "--format", "json")
     rules = json.loads(listing.output)
-    assert len(rules) == 39 and rules[0]["code"] == "A601"
+    from genai_lint.rules import all_rules
+
+    assert [rule["code"] for rule in rules] == sorted(all_rules()) and rules[0]["code"] == "A601"
     for rule in rules:
         doc = run_cli("explain", rule["code"]).output
         for heading in ("## What it checks", "## Why", "## Example", "## Fix"):

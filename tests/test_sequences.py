@@ -121,6 +121,7 @@ def test_patterns_and_ranges() -> None:
     assert parse_pattern("comp/sh010.%d.dpx").name(1001) == "sh010.1001.dpx"
     assert parse_pattern("comp/plate.png") is None
     assert parse_pattern("comp/a.##.b.##.exr") is None, "two frame numbers is not a sequence"
+    assert not parse_pattern("take #2.png").unmistakable, "a lone # is a frame number only with frames:"
     assert format_ranges(parse_frames("1001-1003, 1010, 1005-1006")) == "1001-1003, 1005-1006, 1010"
     with pytest.raises(FramesError, match="more than"):
         parse_frames("1-99999999999")
