@@ -48,7 +48,7 @@ def findings(root: Path, code: str) -> list[dict]:
 
 def test_hash_fills_the_sequence_sha256_by_its_documented_definition(tmp_path: Path) -> None:
     root = sequence_production(tmp_path)
-    assert [f["message"] for f in findings(root, "M012")] == ["renders/sh010_matte.####.exr has no sha256"]
+    assert [f["message"] for f in findings(root, "M012")] == ["renders/sh010_matte.####.exr has no sha256 (asset SEQ-1)"]
     result = run_cli("hash", str(root))
     assert result.exit_code == 0, result.output
     text = (root / "genai-manifest.yaml").read_text()
@@ -63,7 +63,7 @@ def test_missing_frames_are_named_as_ranges(tmp_path: Path) -> None:
     for frame in (1010, 1011, 1012, 1050):
         (root / f"renders/sh010_matte.{frame}.exr").unlink()
     (m007,) = findings(root, "M007")
-    assert m007["message"] == "renders/sh010_matte.####.exr: frames 1010-1012, 1050 missing (of 1001-1100)"
+    assert m007["message"] == "renders/sh010_matte.####.exr: frames 1010-1012, 1050 missing (of 1001-1100) (asset SEQ-1)"
     assert m007["line"] == CLEAN.count("\n") + 4, "points at frames: (below the sha256 that hash added)"
     assert not findings(root, "M008"), "an incomplete sequence is M007, not also M008"
 
@@ -75,7 +75,7 @@ def test_changed_frames_are_named_with_a_count(tmp_path: Path) -> None:
         (root / f"renders/sh010_matte.{frame}.exr").write_bytes(b"re-rendered %d" % frame)
     (m008,) = findings(root, "M008")
     assert m008["message"] == ("renders/sh010_matte.####.exr: 7 of 100 frames changed since the sha256 was "
-                               "recorded: 1003, 1004, 1020, 1030, 1040, ...")
+                               "recorded: 1003, 1004, 1020, 1030, 1040, ... (asset SEQ-1)")
     assert findings(root, "M008") == [m008], "the same with the cache, run again"
     (m008_uncached,) = [f for f in __import__("json").loads(check_json(root, "--no-cache").output)["findings"]
                         if f["code"] == "M008"]
@@ -96,7 +96,7 @@ def test_a_changed_sequence_without_recorded_frames_still_fails(tmp_path: Path) 
 def test_frames_outside_the_declared_set_are_reported_once(tmp_path: Path) -> None:
     root = sequence_production(tmp_path, frames=range(1001, 1105))
     (m017,) = findings(root, "M017")
-    assert m017["message"] == ("renders/sh010_matte.####.exr: frames 1101-1104 on disk outside frames: 1001-1100")
+    assert m017["message"] == ("renders/sh010_matte.####.exr: frames 1101-1104 on disk outside frames: 1001-1100 (asset SEQ-1)")
     assert m017["severity"] == "warning"
 
 
