@@ -304,11 +304,12 @@ def explain(code: str) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the manifest JSON Schema (for editors and SchemaStore)."""
-    from genai_lint.schema import schema_text
+@click.option("--audit", "audit_report", is_flag=True, help="Print the JSON Schema of `audit --format json` instead.")
+def schema(audit_report: bool) -> None:
+    """Print the manifest JSON Schema (for editors and SchemaStore), or with --audit the audit report's."""
+    from genai_lint.schema import audit_schema_text, schema_text
 
-    click.echo(schema_text(), nl=False)
+    click.echo(audit_schema_text() if audit_report else schema_text(), nl=False)
 
 
 @main.command()
@@ -340,16 +341,21 @@ def gate(delivery: Path, project_dir: str | None, format_name: str, outputs: tup
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of stdout.")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Evaluate approvals and waivers on this date (default today).")
-def audit(paths: tuple[str, ...], format_name: str, output: Path | None, date_text: str | None) -> None:
-    """The disclosure and audit report: every generated asset, tool, approval and open risk.
+@click.option("--no-files", is_flag=True, help="Skip file existence and hash checks; the verdict is then incomplete.")
+def audit(paths: tuple[str, ...], format_name: str, output: Path | None, date_text: str | None, no_files: bool) -> None:
+    """The disclosure and audit report: a verdict, the outstanding actions, every generated asset, tool and approval.
 
-    For producers, legal and the studio. It states the evaluation date, the manifests with their
-    sha256 and the genai-lint version, so the same inputs and --date give the same report. Exits 0
-    even with open findings (it is a report, not a gate); 2 on a usage or I/O problem.
+    For producers, legal and the studio. PATHS are production folders or manifests (default: the
+    production of the current folder); a folder holding several productions gives one studio-wide
+    report with a portfolio summary. The same manifests, configuration, genai-lint version and
+    --date give the same bytes from any folder. Exits 0 even with open findings (it is a report,
+    not a gate); 2 on a usage or I/O problem.
     """
     from genai_lint import audit as audit_report
 
     overrides: dict[str, Any] = {"date": _date(date_text)} if date_text else {}
+    if no_files:
+        overrides["check_files"] = False
     model = run_guarded(audit_report.collect, list(paths), overrides)
     text = run_guarded(audit_report.render, model, format_name)
     if output is None:

@@ -202,6 +202,30 @@ def discover(root: Path, settings: Settings, under: Path | None = None) -> list[
     return sorted(found)
 
 
+def nested_projects(start: Path, limit: int = 10_000) -> list[Path]:
+    """Project roots (folders with their own configuration file) below ``start``, not descending into them.
+
+    For a studio folder that holds many productions; at most ``limit`` folders are visited.
+    """
+    found: list[Path] = []
+    stack, visited = [start], 0
+    while stack and visited < limit:
+        directory = stack.pop()
+        visited += 1
+        try:
+            with os.scandir(directory) as entries:
+                folders = sorted(entry.path for entry in entries
+                                 if entry.is_dir(follow_symlinks=False) and entry.name not in DEFAULT_EXCLUDE)
+        except OSError:
+            continue
+        for folder in folders:
+            if _is_other_project(folder):
+                found.append(Path(folder))
+            elif not _is_virtualenv(folder):
+                stack.append(Path(folder))
+    return sorted(found)
+
+
 def is_excluded(path: Path, root: Path, settings: Settings) -> bool:
     """Whether the configuration's ``exclude`` globs cover ``path``."""
     return _excluded(relative(path, root), path.name, settings)

@@ -37,6 +37,11 @@ def schema_text() -> str:
     return (Path(__file__).parent / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8")
 
 
+def audit_schema_text() -> str:
+    """The JSON Schema of the audit report (``audit --format json``)."""
+    return (Path(__file__).parent / "schemas" / "audit-report.schema.json").read_text(encoding="utf-8")
+
+
 @lru_cache(maxsize=1)
 def schema() -> dict:
     return json.loads(schema_text())

@@ -1,53 +1,16 @@
-"""The audit report's model: what the productions hold and what is outstanding, as plain JSON-ready data.
+"""The audit report's model: a verdict, what is outstanding, and every asset, tool and approval.
 
-:func:`collect` runs the same pipeline as ``check`` (discovery, loading, rules, waivers) and keeps
-the loaded production as well as its findings; :func:`build` turns them into a plain, JSON-ready
-model. The renderers (:mod:`genai_lint.audit.json`, :mod:`genai_lint.audit.markdown`,
-:mod:`genai_lint.audit.html`) read only that model, so the three formats always agree.
+:func:`collect` runs the same pipeline as ``check`` (discovery, loading, rules, waivers) for each
+production named and keeps the loaded production as well as its findings; :func:`build` turns them
+into plain, JSON-ready data. The renderers (:mod:`genai_lint.audit.json`,
+:mod:`genai_lint.audit.markdown`, :mod:`genai_lint.audit.html`) read only that model, so the three
+formats always agree. Its shape is published as a JSON Schema (``genai-lint schema --audit``,
+``genai_lint/schemas/audit-report.schema.json``).
 
-The model holds no wall-clock time: the same manifests, configuration and ``--date`` give the same
-bytes. Its shape (``format_version`` 1; keys are only ever added):
-
-``report``
-    ``"genai-lint audit"``.
-``format_version``
-    ``1``.
-``tool``
-    ``{name, version}`` of genai-lint.
-``evaluation_date``
-    ``YYYY-MM-DD``: the date approvals and waivers were judged on.
-``summary``
-    Totals over every production: the numeric keys of each production's ``summary``.
-``projects``
-    One per project root named on the command line, each with:
-
-    ``root`` (absolute path), ``config`` (``{path, sha256}`` of the configuration file used, or
-    ``null``), ``expiring_days``,
-    ``production`` ``{id, title, company, contact}`` (from the first manifest that names it),
-    ``production_ids`` (every distinct id; more than one is an M011 finding),
-    ``manifests``: ``[{path, sha256, audited, production_id, assets, tools, approvals, error}]``
-    for every manifest loaded (``audited`` is false for a sibling loaded only to resolve
-    references; ``sha256`` is of the file's bytes, ``null`` if it could not be read),
-    ``tools``: ``[{id, name, vendor, version, environment, data_handling: {trains_on_inputs,
-    trains_on_outputs, retains_inputs, evidence}, data_handling_label, manifest, line, assets,
-    open_findings}]``,
-    ``approvals``: ``[{id, scopes, granted_by, granted_on, expires, reference, status (live |
-    expiring | expired), days_to_expiry, manifest, line, assets, open_findings}]``,
-    ``assets``: ``[{id, manifest, line, path, sha256, media, purpose, deliverable, final,
-    tools: [{id, known, name, environment, data_handling, data_handling_label}], created,
-    created_by, disclosed_on, prompts, inputs: [{ref, source, use, license}], content, talent,
-    clearances: [{approval, known, scopes, status}], cleared_scopes, waivers: [{rule, reason,
-    expires, by, status (applied | expired | unused)}], open_findings: [{code, name, severity,
-    message}], risk}]`` (``risk``: the highest open severity, or ``none``),
-    ``breakdown``: ``{tool, media, purpose, deliverable_status}``, each ``{label: asset count}``,
-    ``open_risks``: ``[{family, title, guideline, count, errors, warnings, infos, findings}]``, one per
-    guideline family in catalogue order (empty families included), findings as in ``check
-    --format json``,
-    ``accepted_risks``: the waived findings, as in ``check --format json`` (``waived`` holds
-    ``{reason, expires, by}``),
-    ``summary``: ``{manifests, assets, final_assets, tools, approvals, approvals_live,
-    approvals_expiring, approvals_expired, open_findings, errors, warnings, infos, waived,
-    assets_with_open_findings}``.
+Reproducible and private: the model holds no wall-clock time and no absolute path. A production is
+named by its folder relative to the productions' common folder (``.`` for one production), and any
+absolute root path inside a message is rewritten the same way, so the same manifests,
+configuration, genai-lint version and ``--date`` give the same bytes from any folder.
 """
 
 from __future__ import annotations
@@ -65,7 +28,7 @@ from genai_lint.formats.json_format import finding_dict
 from genai_lint.loader import node_span
 from genai_lint.project import Entry, Manifest, Project, relative
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: Guideline families by code prefix, in the order the report lists them.
 FAMILIES: tuple[tuple[str, str, str], ...] = (
@@ -84,10 +47,13 @@ FAMILIES: tuple[tuple[str, str, str], ...] = (
     ("M0", "Manifest integrity", "The manifests are valid, consistent, and match the files they describe."),
 )
 
-STATUS_LIVE, STATUS_EXPIRING, STATUS_EXPIRED = "live", "expiring", "expired"
-SUMMARY_KEYS = ("manifests", "assets", "final_assets", "tools", "approvals", "approvals_live", "approvals_expiring",
-                "approvals_expired", "open_findings", "errors", "warnings", "infos", "waived",
-                "assets_with_open_findings")
+STATUS_LIVE, STATUS_EXPIRING, STATUS_EXPIRED, STATUS_NOT_YET = "live", "expiring", "expired", "not yet granted"
+CLEARED, NOT_CLEARED, INCOMPLETE = "cleared", "not cleared", "incomplete"
+VERDICT_ORDER = (CLEARED, INCOMPLETE, NOT_CLEARED)
+PORTFOLIO_DAYS = 30  # the portfolio counts approvals expiring within this many days
+SUMMARY_KEYS = ("manifests", "manifests_not_audited", "assets", "final_assets", "tools", "approvals",
+                "approvals_live", "approvals_expiring", "approvals_expired", "approvals_not_yet_granted",
+                "open_findings", "errors", "warnings", "infos", "waived", "assets_with_open_findings")
 
 
 def family_of(code: str) -> str:
@@ -99,31 +65,92 @@ def family_of(code: str) -> str:
 
 
 def collect(paths: list[str], overrides: dict[str, Any], config: Path | None = None) -> dict:
-    """The audit model for the productions named by ``paths`` (``check``'s path semantics)."""
+    """The audit model for the productions named by ``paths`` (``check``'s path semantics).
+
+    A folder that is not itself a production but holds several (each with its own configuration
+    file) stands for all of them: the studio-wide view.
+    """
     from genai_lint.engine import evaluate_project, settings_for, targets
 
     evaluated = []
-    for target in targets(paths, config):
+    for target in targets(_productions(paths), config):
         project, report = evaluate_project(target, settings_for(target, overrides))
         evaluated.append((project, report, target.config))
     return build(evaluated)
 
 
+def _productions(paths: list[str]) -> list[str]:
+    """``paths`` with each folder that holds several productions (and is none) replaced by them."""
+    from genai_lint.project import find_root, nested_projects
+
+    result = []
+    for raw in paths or ["."]:
+        folder = Path(raw)
+        if folder.is_dir() and find_root(folder.resolve())[1] is None:
+            nested = nested_projects(folder)
+            if nested:
+                result += [str(path) for path in nested]
+                continue
+        result.append(raw)
+    return result if paths or result != ["."] else []
+
+
 def build(evaluated: list[tuple[Project, Report, Path | None]]) -> dict:
     """The model from ``(project, report, configuration file)`` per project root."""
-    projects = [_project(project, report, config) for project, report, config in evaluated]
+    names = _names([project.root for project, _, _ in evaluated])
+    projects = [_private(_project(project, report, config, name), project.root, name)
+                for (project, report, config), name in zip(evaluated, names)]
     dates = sorted({project.settings.date.isoformat() for project, _, _ in evaluated})
+    codes = sorted({finding.code for _, report, _ in evaluated for finding in report.findings})
+    rules = evaluated[0][1].rules if evaluated else {}
     return {
         "report": "genai-lint audit",
         "format_version": FORMAT_VERSION,
         "tool": {"name": "genai-lint", "version": __version__},
         "evaluation_date": dates[0] if dates else "",
+        "verdict": max((p["verdict"]["state"] for p in projects), key=VERDICT_ORDER.index, default=INCOMPLETE),
+        "portfolio": [_portfolio_row(project) for project in projects],
         "summary": {key: sum(p["summary"][key] for p in projects) for key in SUMMARY_KEYS},
         "projects": projects,
+        "rules": [{"code": code, "name": rules[code].name, "severity": str(rules[code].severity),
+                   "summary": rules[code].summary, "doc": rules[code].doc} for code in codes if code in rules],
     }
 
 
-def _project(project: Project, report: Report, config: Path | None) -> dict:
+def _names(roots: list[Path]) -> list[str]:
+    """Each root relative to the roots' common folder (``.`` for that folder itself)."""
+    import os
+
+    if len(roots) == 1:
+        return ["."]
+    common = Path(os.path.commonpath([str(root) for root in roots]))
+    return [relative(root, common) or "." for root in roots]
+
+
+def _private(value: Any, root: Path, name: str) -> Any:
+    """``value`` with the absolute ``root`` in any string replaced by the production's ``name``."""
+    if isinstance(value, dict):
+        return {key: _private(item, root, name) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_private(item, root, name) for item in value]
+    if isinstance(value, str) and str(root) in value:
+        return value.replace(str(root) + "/", "" if name == "." else name + "/").replace(str(root), name)
+    return value
+
+
+def _portfolio_row(project: dict) -> dict:
+    summary = project["summary"]
+    expiring = sum(1 for approval in project["approvals"]
+                   if approval["days_to_expiry"] is not None and 0 <= approval["days_to_expiry"] <= PORTFOLIO_DAYS)
+    return {"name": project["name"], "production": project["production"]["id"],
+            "title": project["production"]["title"], "verdict": project["verdict"]["state"],
+            "assets": summary["assets"], "final_assets": summary["final_assets"], "open_errors": summary["errors"],
+            "approvals_expiring_soon": expiring}
+
+
+def _project(project: Project, report: Report, config: Path | None, name: str) -> dict:
+    from genai_lint.audit.actions import outstanding
+
     date, expiring_days = project.settings.date, project.settings.expiring_days
     audited = [manifest for manifest in project.manifests if manifest.requested]
     assets_in = [asset for asset in project.assets if asset.manifest.requested]
@@ -136,32 +163,96 @@ def _project(project: Project, report: Report, config: Path | None) -> dict:
     approvals = [_approval(entry, assets, open_by_entry, date, expiring_days) for entry in project.approvals.values()
                  if entry.manifest.requested or entry.id in used_approvals]
     production_ids = sorted({m.production_id for m in project.manifests if m.production_id is not None})
-    open_risks = _open_risks(report.active)
     statuses = Counter(approval["status"] for approval in approvals)
     severities = Counter(str(finding.severity) for finding in report.active)
+    unread = [manifest for manifest in audited if manifest.error is not None]
     summary = {
-        "manifests": len(audited), "assets": len(assets), "final_assets": sum(1 for a in assets if a["final"]),
-        "tools": len(tools), "approvals": len(approvals), "approvals_live": statuses[STATUS_LIVE],
-        "approvals_expiring": statuses[STATUS_EXPIRING], "approvals_expired": statuses[STATUS_EXPIRED],
+        "manifests": len(audited), "manifests_not_audited": len(unread), "assets": len(assets),
+        "final_assets": sum(1 for a in assets if a["final"]), "tools": len(tools), "approvals": len(approvals),
+        "approvals_live": statuses[STATUS_LIVE], "approvals_expiring": statuses[STATUS_EXPIRING],
+        "approvals_expired": statuses[STATUS_EXPIRED], "approvals_not_yet_granted": statuses[STATUS_NOT_YET],
         "open_findings": len(report.active), "errors": severities["error"], "warnings": severities["warning"],
         "infos": severities["info"], "waived": len(report.waived),
         "assets_with_open_findings": sum(1 for a in assets if a["open_findings"]),
     }
+    talent = {(asset["manifest"], asset["id"]): asset["talent"]["name"] for asset in assets
+              if asset["talent"] and asset["talent"]["name"]}
+    refs = _references(assets_in)
+    for approval in approvals:  # the findings that point at an asset's reference to this approval
+        approval["asset_findings"] = [
+            {"asset": f.entry_id, **_brief([f])[0]} for f in report.active
+            if refs.get((f.path, f.span.line, f.span.column)) == ("approval", approval["id"])]
     return {
-        "root": str(project.root),
+        "name": name,
         "config": None if config is None else {"path": relative(config, project.root), "sha256": _sha256(config)},
         "expiring_days": expiring_days,
+        "fail_on": str(project.settings.fail_on),
+        "checked_files": project.settings.check_files,
         "production": _production(project.manifests),
         "production_ids": production_ids,
+        "verdict": _verdict(project, report, unread, assets, date),
+        "actions": outstanding(report.active, refs,
+                               {approval["id"]: approval for approval in approvals}, talent),
         "manifests": [_manifest(manifest) for manifest in project.manifests],
         "tools": tools,
         "approvals": approvals,
         "assets": assets,
         "breakdown": _breakdown(assets),
-        "open_risks": open_risks,
+        "open_risks": _open_risks(report.active),
         "accepted_risks": [finding_dict(finding) for finding in report.waived],
         "summary": summary,
     }
+
+
+def _verdict(project: Project, report: Report, unread: list[Manifest], assets: list[dict], date: dt.date) -> dict:
+    """``{state, reasons, date}``: cleared, not cleared or incomplete, with one sentence per reason.
+
+    Open findings at or above ``fail-on`` make it "not cleared", except the one that says a
+    manifest could not be read: that manifest was not audited, which makes the report incomplete.
+    """
+    unread_paths = {manifest.rel for manifest in unread}
+    blocking = [f for f in report.active if f.severity >= project.settings.fail_on and f.path not in unread_paths]
+    reasons = []
+    if blocking:
+        asset_ids = {asset["id"] for asset in assets}
+        on_assets = len({(f.manifest, f.entry_id) for f in blocking if f.entry_id in asset_ids})
+        reasons.append(f"{plural(len(blocking), 'open finding')} at or above {project.settings.fail_on} severity "
+                       f"({plural(on_assets, 'asset')} concerned) must be resolved or waived in writing.")
+    for manifest in unread:
+        reasons.append(f"The manifest {manifest.rel} could not be read, so its assets were not audited "
+                       f"({manifest.error.message if manifest.error else 'unreadable'}).")
+    if not project.settings.check_files:
+        reasons.append("Asset files were not checked (--no-files): their existence and sha256 are unverified.")
+    if blocking:
+        state = NOT_CLEARED
+    elif unread or not project.settings.check_files:
+        state = INCOMPLETE
+    else:
+        state = CLEARED
+        others = len(report.active)
+        reasons.append(f"No open finding at or above {project.settings.fail_on} severity on "
+                       f"{plural(len(assets), 'asset')}" + (f"; {plural(others, 'lesser finding')} remain listed "
+                                                           "under outstanding actions." if others else "."))
+    return {"state": state, "reasons": reasons, "date": date.isoformat()}
+
+
+def _references(assets: list[Entry]) -> dict[tuple[str, int, int], tuple[str, str]]:
+    """Where each asset names a tool or an approval: ``(manifest, line, column)`` to ``(kind, id)``."""
+    refs: dict[tuple[str, int, int], tuple[str, str]] = {}
+    for asset in assets:
+        document = asset.manifest.document
+        if document is None:
+            continue
+        tool, listed = asset.get("tool"), asset.get("approvals")
+        named = [(("tool",), "tool", tool)] if isinstance(tool, str) else []
+        named += [(("tool", i), "tool", item) for i, item in enumerate(tool)] if isinstance(tool, list) else []
+        named += [(("approvals", i), "approval", item) for i, item in enumerate(listed)] \
+            if isinstance(listed, list) else []
+        for path, kind, value in named:
+            if isinstance(value, str):
+                span = document.span(asset.path + path)
+                refs[(asset.manifest.rel, span.line, span.column)] = (kind, value)
+    return refs
 
 
 def _production(manifests: list[Manifest]) -> dict:
@@ -183,8 +274,12 @@ def _sha256(path: Path) -> str | None:
 
 def _manifest(manifest: Manifest) -> dict:
     data = manifest.data
+    if not manifest.requested:
+        status = "loaded for references"
+    else:
+        status = "not audited" if manifest.error is not None else "audited"
     return {
-        "path": manifest.rel, "sha256": _sha256(manifest.path), "audited": manifest.requested,
+        "path": manifest.rel, "sha256": _sha256(manifest.path), "status": status,
         "production_id": manifest.production_id,
         **{register: len(data[register]) if isinstance(data.get(register), list) else 0
            for register in ("assets", "tools", "approvals")},
@@ -235,16 +330,32 @@ def _line(entry: Entry) -> int:
 
 
 def _brief(findings: list[Finding]) -> list[dict]:
-    return [{"code": f.code, "name": f.name, "severity": str(f.severity), "message": f.message} for f in findings]
+    return [{"code": f.code, "name": f.name, "severity": str(f.severity), "message": f.message, "line": f.span.line}
+            for f in findings]
+
+
+def _rollup(assets: list[dict]) -> list[dict]:
+    """The open findings of ``assets`` by rule: ``[{code, name, severity, count, assets}]``, worst first."""
+    by_code: dict[str, dict] = {}
+    for asset in assets:
+        for finding in asset["open_findings"]:
+            row = by_code.setdefault(finding["code"], {"code": finding["code"], "name": finding["name"],
+                                                       "severity": finding["severity"], "count": 0, "assets": []})
+            row["count"] += 1
+            if asset["id"] not in row["assets"]:
+                row["assets"].append(asset["id"])
+    return sorted(by_code.values(), key=lambda row: (-Severity.parse(row["severity"]), row["code"]))
 
 
 def _tool(entry: Entry, assets: list[dict], open_by_entry: dict[int, list[Finding]]) -> dict:
+    users = [asset for asset in assets if any(tool["id"] == entry.id for tool in asset["tools"])]
     return {
         "id": entry.id, **{key: text(entry.get(key)) for key in ("name", "vendor", "version", "environment")},
         "data_handling": _data_handling(entry), "data_handling_label": data_handling_label(_data_handling(entry)),
         "manifest": entry.manifest.rel, "line": _line(entry),
-        "assets": [asset["id"] for asset in assets if any(tool["id"] == entry.id for tool in asset["tools"])],
+        "assets": [asset["id"] for asset in users],
         "open_findings": _brief(open_by_entry.get(id(entry), [])),
+        "asset_findings": _rollup(users),
     }
 
 
@@ -273,11 +384,14 @@ def data_handling_label(handling: dict | None) -> str:
 
 
 def approval_status(entry: Entry, date: dt.date, expiring_days: int) -> tuple[str, int | None]:
-    """``(live | expiring | expired, days until expiry)`` of an approval on ``date``."""
+    """``(live | expiring | expired | not yet granted, days until expiry)`` of an approval on ``date``."""
     expires = parse_date(entry.get("expires"))
-    if expires is None:
+    days = None if expires is None else (expires - date).days
+    granted = parse_date(entry.get("granted_on"))
+    if granted is not None and granted > date:
+        return STATUS_NOT_YET, days
+    if days is None:
         return STATUS_LIVE, None
-    days = (expires - date).days
     if days < 0:
         return STATUS_EXPIRED, days
     return (STATUS_EXPIRING if days <= expiring_days else STATUS_LIVE), days
@@ -286,11 +400,12 @@ def approval_status(entry: Entry, date: dt.date, expiring_days: int) -> tuple[st
 def _approval(entry: Entry, assets: list[dict], open_by_entry: dict[int, list[Finding]], date: dt.date,
               expiring_days: int) -> dict:
     status, days = approval_status(entry, date, expiring_days)
+    relying = [asset for asset in assets if any(c["approval"] == entry.id for c in asset["clearances"])]
     return {
         "id": entry.id, "scopes": strings(entry.get("scopes")),
         **{key: text(entry.get(key)) for key in ("granted_by", "granted_on", "expires", "reference")},
         "status": status, "days_to_expiry": days, "manifest": entry.manifest.rel, "line": _line(entry),
-        "assets": [asset["id"] for asset in assets if any(c["approval"] == entry.id for c in asset["clearances"])],
+        "assets": [asset["id"] for asset in relying],
         "open_findings": _brief(open_by_entry.get(id(entry), [])),
     }
 
