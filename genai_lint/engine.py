@@ -106,10 +106,27 @@ def load_project(target: Target, settings: Settings) -> Project:
     if target.changed:
         requested.update(changed_file_manifests(project, target.changed))
     if (target.directories or target.everything) and not requested:
-        raise ConfigError(f"no manifests ({', '.join(settings.manifests)}) found under {target.directories[0] if target.directories else root}")
+        raise ConfigError(no_manifests_message(target, settings))
     for manifest in project.manifests:
         manifest.requested = manifest.path in requested
     return project
+
+
+def no_manifests_message(target: Target, settings: Settings) -> str:
+    """Where manifests were looked for, and how to name a production instead."""
+    import os
+
+    from genai_lint.project import nested_projects
+
+    where = target.directories[0] if target.directories else target.root
+    how = f"root of {target.config.name}" if target.config is not None else (
+        "git top level" if (target.root / ".git").exists() else "current folder, no configuration or git above it")
+    nested = [os.path.relpath(path) for path in nested_projects(where)]
+    hint = (f"; productions below it: {', '.join(nested[:5])}{' ...' if len(nested) > 5 else ''}: name one as PATH, "
+            f"e.g. {nested[0]}") if nested else \
+        "; name a production folder or a manifest as PATH, or start one with `genai-lint init`"
+    return (f"no manifests ({', '.join(settings.manifests)}) found under {where} (project root {target.root}, "
+            f"the {how}; folders with their own .genai-lint.yaml are separate productions){hint}")
 
 
 def evaluate_project(target: Target, settings: Settings) -> tuple[Project, Report]:

@@ -24,7 +24,7 @@ from conftest import CLEAN, EXAMPLES, run_cli
 DATE = "2026-06-01"
 EXAMPLE_NAMES = ["aurora", "violations"]
 FAMILIES = ["G0", "G1", "G2", "G3", "G4", "G5", "A6", "X7", "M0"]
-MD_SECTIONS = ["### Manifests", "### Summary", "### Tools", "### Approvals", "### Assets (", "### Open risks by guideline",
+MD_SECTIONS = ["### Outstanding actions", "### Manifests", "### Summary", "### Tools", "### Approvals", "### Assets (", "### Open risks by guideline",
                "### Accepted risks (waivers)"]
 CHARTS = ["Assets by tool", "Assets by media", "Assets by purpose", "Assets by deliverable status",
           "Open findings by guideline family", "approvals timeline"]
@@ -129,13 +129,15 @@ def test_markdown_lists_waivers_as_accepted_risks(reports):
 def test_json_model(reports, name):
     model = json.loads(reports[(name, "json")])
     entries = registers(name)
-    assert set(model) == {"report", "format_version", "tool", "evaluation_date", "summary", "projects"}
-    assert model["report"] == "genai-lint audit" and model["format_version"] == 1
+    assert set(model) == {"report", "format_version", "tool", "evaluation_date", "verdict", "portfolio", "summary",
+                          "projects", "rules"}
+    assert model["report"] == "genai-lint audit" and model["format_version"] == 2
     assert model["evaluation_date"] == DATE and model["tool"]["name"] == "genai-lint"
     [project] = model["projects"]
-    assert set(project) == {"root", "config", "expiring_days", "production", "production_ids", "manifests", "tools",
-                            "approvals", "assets", "breakdown", "open_risks", "accepted_risks", "summary"}
-    assert Path(project["root"]) == (EXAMPLES / name).resolve()
+    assert set(project) == {"name", "config", "expiring_days", "fail_on", "checked_files", "production",
+                            "production_ids", "verdict", "actions", "manifests", "tools", "approvals", "assets",
+                            "breakdown", "open_risks", "accepted_risks", "summary"}
+    assert project["name"] == "."
     assert {m["path"]: m["sha256"] for m in project["manifests"]} == manifests(name)
     assert [a["id"] for a in project["assets"]] == [a["id"] for a in entries["assets"]]
     assert {t["id"] for t in project["tools"]} == {t["id"] for t in entries["tools"]}
@@ -145,7 +147,7 @@ def test_json_model(reports, name):
                   "cleared_scopes", "waivers", "open_findings", "risk"}
     assert all(set(asset) == asset_keys for asset in project["assets"])
     assert all(set(tool) == {"id", "name", "vendor", "version", "environment", "data_handling", "data_handling_label",
-                             "manifest", "line", "assets", "open_findings"} for tool in project["tools"])
+                             "manifest", "line", "assets", "open_findings", "asset_findings"} for tool in project["tools"])
     assert all(approval["status"] in ("live", "expiring", "expired") for approval in project["approvals"])
     assert [family["family"] for family in project["open_risks"]] == FAMILIES
     summary = project["summary"]
@@ -153,6 +155,9 @@ def test_json_model(reports, name):
     assert summary["tools"] == len(entries["tools"]) and summary["approvals"] == len(entries["approvals"])
     assert summary["open_findings"] == len(open_findings(name)) == sum(f["count"] for f in project["open_risks"])
     assert model["summary"] == summary
+    assert [row["verdict"] for row in model["portfolio"]] == [project["verdict"]["state"]] == [model["verdict"]]
+    assert {rule["code"] for rule in model["rules"]} == {f["code"] for f in open_findings(name)} | \
+        {f["code"] for f in project["accepted_risks"]}
 
 
 def test_json_judges_approvals_on_the_date(reports):
@@ -265,7 +270,7 @@ def test_markdown_escapes_manifest_strings(hostile):
     outside_code = re.sub(r"(`+).*?\1", "", text)
     for raw in ("script", "img", "a href", "style"):
         assert not re.search(rf"(?<!\\)<{raw}", outside_code), raw
-    assert "\\<img src=x onerror=alert(1)\\>" in text
+    assert "\\<img src=x onerror=alert(1)>" in text  # only what would render is escaped
     assert "`<script>alert(1)</script>`" in text  # an id is shown verbatim, inside a code span
 
 
@@ -343,3 +348,73 @@ def test_a_missing_browser_skips_but_fails_under_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
         chromium()
+
+
+def poppler(tool: str) -> str:
+    found = shutil.which(tool)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{tool} is not installed, and CI is set: the printed audit report must be read back")
+    pytest.skip(f"{tool} is not installed (apt-get install poppler-utils): the printed report was not read back")
+
+
+def test_printed_report_has_the_verdict_on_page_one_and_every_asset(tmp_path):
+    page = tmp_path / "report.html"
+    assert audit(str(EXAMPLES / "violations"), "--format", "html", "-o", str(page)).exit_code == 0
+    pdf = tmp_path / "report.pdf"
+    browse(page, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    pages = subprocess.run([poppler("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert len(pages) > 3
+    first = pages[0]
+    assert "NOT CLEARED" in first and "Verdict on 2026-06-01" in first
+    assert "The manifest broken/genai-manifest.yaml could not be read" in " ".join(first.split())
+    text = "\f".join(pages)
+    for asset in registers("violations")["assets"]:
+        assert asset["id"] in text, asset["id"]
+    for number, content in enumerate(pages[:-1], start=1):  # every page headed with production and date
+        head = content.strip().splitlines()[0]
+        assert "Tidewater (pilot)" in head and "evaluated on 2026-06-01" in head, number
+    image = tmp_path / "first"
+    subprocess.run([poppler("pdftoppm"), "-f", "1", "-l", "1", "-r", "40", "-png", str(pdf), str(image)], check=True)
+    [png] = tmp_path.glob("first*.png")
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])
+    assert width > height  # A4 landscape
+
+
+def _svg(page: str, label: str) -> str:
+    start = page.index(f'aria-label="{label}"')
+    return page[start:page.index("</svg>", start)]
+
+
+def test_charts_keep_severity_colours_for_severity(reports):
+    from genai_lint.audit.html import NEUTRAL, SEVERITY_COLORS
+
+    page = reports[("violations", "html")]
+    for chart in ("Assets by tool", "Assets by media", "Assets by purpose", "Assets by deliverable status"):
+        assert set(re.findall(r'<rect[^>]*fill="([^"]+)"', _svg(page, chart))) == {NEUTRAL}, chart
+    findings = _svg(page, "Open findings by guideline family")
+    assert set(re.findall(r'<rect[^>]*fill="([^"]+)"', findings)) == set(SEVERITY_COLORS.values())
+    caption = page[:page.index('aria-label="Open findings by guideline family"')].rsplit("<figcaption>", 1)[1]
+    for name in ("errors", "warnings", "infos"):
+        assert f"</span>{name}" in caption  # the legend
+
+
+def test_timeline_month_labels_never_collide(project):
+    approvals = "".join(f"""\
+  - id: APR-{year}
+    scopes: [final-deliverable]
+    granted_by: Studio Legal
+    granted_on: "{year}-01-01"
+    expires: "{year + 1}-12-31"
+    reference: LEG-{year}
+""" for year in range(2020, 2027))
+    root = project(CLEAN.replace("approvals:\n", "approvals:\n" + approvals, 1))
+    page = audit(str(root), "--format", "html").output
+    timeline = _svg(page, "approvals timeline")
+    xs = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+" class="muted">\d{4}-\d{2}</text>', timeline)]
+    assert len(xs) >= 6
+    gaps = [b - a for a, b in zip(xs, xs[1:])]
+    assert min(gaps) >= 64  # "2026-02" is about 50 px wide at 12 px

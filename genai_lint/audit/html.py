@@ -112,8 +112,8 @@ a { color: #1f618d; }
 def page_css(running_head: str, date: str) -> str:
     """The print page box: A4 landscape, headed on every page with ``running_head`` and the date."""
     return (f"@page {{ size: A4 landscape; margin: 16mm 12mm 14mm; "
-            f"@top-left {{ content: {css_string(running_head)}; font-size: 9px; color: #566573; }} "
-            f"@top-right {{ content: {css_string('evaluated on ' + date)}; font-size: 9px; color: #566573; }} "
+            f"@top-left {{ content: {css_string(running_head)}; font: 9px system-ui, Arial, sans-serif; color: #566573; }} "
+            f"@top-right {{ content: {css_string('evaluated on ' + date)}; font: 9px system-ui, Arial, sans-serif; color: #566573; }} "
             f"@bottom-right {{ content: \"page \" counter(page) \" of \" counter(pages); font-size: 9px; "
             f"color: #566573; }} }}")
 
