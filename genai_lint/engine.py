@@ -120,7 +120,7 @@ def no_manifests_message(target: Target, settings: Settings) -> str:
 
     where = target.directories[0] if target.directories else target.root
     how = f"root of {target.config.name}" if target.config is not None else (
-        "git top level" if (target.root / ".git").exists() else "current folder, no configuration or git above it")
+        "git top level" if (target.root / ".git").exists() else "folder itself: no configuration or git above it")
     nested = [os.path.relpath(path) for path in nested_projects(where)]
     hint = (f"; productions below it: {', '.join(nested[:5])}{' ...' if len(nested) > 5 else ''}: name one as PATH, "
             f"e.g. {nested[0]}") if nested else \

@@ -195,7 +195,7 @@ def test_no_manifests_says_where_it_looked_and_how_to_name_one(tmp_path):
     result = run_cli("audit", cwd=empty)
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     message = result.stderr
-    assert str(empty) in message and "genai-manifest.yaml" in message and "current folder" in message
+    assert str(empty) in message and "genai-manifest.yaml" in message and "no configuration or git above it" in message
     assert "name a production folder or a manifest as PATH" in message
     shutil.copytree(EXAMPLES / "aurora", empty / "shows" / "aurora")
     (empty / ".genai-lint.yaml").write_text("fail-on: error\n")
