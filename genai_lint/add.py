@@ -17,12 +17,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from genai_lint.edit import Editor, Source, double_quoted, render, same
 from genai_lint.project import Entry, Manifest, Project, relative
 from genai_lint.rehash import sha256_style, shown
+from genai_lint.sequences import format_ranges, parse_pattern, record_frames, sequence_digest
 from genai_lint.writing import replace_if_unchanged
+
+if TYPE_CHECKING:
+    from genai_lint.context import Context
 
 DEFAULT_ID = ("A-", 4)
 _NUMBERED = re.compile(r"(.*?)([0-9]+)")
@@ -76,7 +80,9 @@ def add_asset(file_arg: str, tools: list[str], media: str, purpose: str, deliver
     from genai_lint.engine import Target, load_project, settings_for
     from genai_lint.project import find_root
 
-    file = _existing_file(file_arg)
+    pattern = parse_pattern(Path(file_arg).name)
+    sequence = pattern is not None and pattern.unmistakable and not Path(file_arg).exists()
+    file = _sequence_folder(file_arg) / Path(file_arg).name if sequence else _existing_file(file_arg)
     chosen: Path | None = None
     if manifest_arg is not None:
         chosen = Path(manifest_arg)
@@ -92,12 +98,17 @@ def add_asset(file_arg: str, tools: list[str], media: str, purpose: str, deliver
         raise AddError(f"{shown(manifest)}:{span.line}:{span.column}: cannot add to it: {manifest.error.message}")
     ctx = Context(project)
     path = Path(os.path.relpath(file, manifest.path.parent)).as_posix()
-    located = ctx.asset_file(Entry("asset", manifest, -1, {"path": path}))
-    if located is None or located.state != "ok":
-        raise AddError(f"{file_arg} {located.detail if located else 'cannot be used'}")
+    if sequence:
+        frames, digest = _sequence(ctx, Entry("asset", manifest, -1, {"path": path, "frames": 0}), file_arg)
+    else:
+        frames, digest = None, None
+        located = ctx.asset_file(Entry("asset", manifest, -1, {"path": path}))
+        if located is None or located.state != "ok":
+            raise AddError(f"{file_arg} {located.detail if located else 'cannot be used'}")
     for asset in project.assets:
-        other = ctx.asset_file(asset)
-        if other is not None and other.state == "ok" and other.path == located.path:
+        other = ctx.asset_file(asset) if not sequence else None
+        same_sequence = sequence and asset.manifest is manifest and asset.get("path") == path
+        if same_sequence or (other is not None and other.state == "ok" and other.path == located.path):
             line = asset.manifest.document.span(asset.path + ("path",)).line
             raise AddError(f"{file_arg} is already recorded as {asset.label()} ({shown(asset.manifest)}:{line}); "
                            "`genai-lint hash` refreshes its sha256")
@@ -105,16 +116,44 @@ def add_asset(file_arg: str, tools: list[str], media: str, purpose: str, deliver
     _check_tools(project, tools)
     warnings = [f"{shown(other)}: did not load, so its ids were not considered for the new id"
                 for other in project.manifests if other.error is not None and other is not manifest]
-    digest = _digest(located.path, project.root, cache)
+    digest = digest or _digest(located.path, project.root, cache)
     asset_id = next_id((asset.id for asset in project.assets if asset.id),
                        [*project.tools, *project.approvals,
                         *(a.data.get("id") for a in project.assets if isinstance(a.data.get("id"), str))])
-    new = {"id": asset_id, "path": path, "sha256": digest, "tool": tools[0] if len(tools) == 1 else list(tools),
+    new = {"id": asset_id, "path": path, **({"frames": frames} if frames else {}), "sha256": digest, "tool": tools[0] if len(tools) == 1 else list(tools),
            "media": media, "purpose": purpose, "deliverable": deliverable, "created": created}
     if prompt is not None:
         new["prompt"] = prompt
     line = _append(manifest, new)
     return Added(manifest.path, line, asset_id, path, digest, warnings)
+
+
+def _sequence_folder(file_arg: str) -> Path:
+    folder = Path(file_arg).parent
+    if not folder.is_dir():
+        raise AddError(f"{file_arg}: no such folder {folder}")
+    return folder.resolve()
+
+
+def _sequence(ctx: Context, entry: Entry, file_arg: str) -> tuple[str, str]:
+    """The frames on disk of the sequence ``entry`` names, as ranges, and its sequence sha256."""
+    from genai_lint.hashing import HashCache, hash_files
+
+    found = ctx.sequence(entry)
+    if found is None or not found.present:
+        raise AddError(f"{file_arg}: no frame of the sequence exists"
+                       f"{' (' + found.folder.detail + ')' if found and found.folder else ''}")
+    frames = sorted(found.present)
+    hashes = hash_files([found.present[frame] for frame in frames],
+                        HashCache(ctx.project.root) if ctx.settings.cache else None)
+    digests: dict[int, str] = {}
+    for frame in frames:
+        digest = hashes.get(found.present[frame])
+        if not isinstance(digest, str):
+            raise AddError(f"{found.pattern.path(frame)}: cannot be read ({getattr(digest, 'strerror', None) or digest})")
+        digests[frame] = digest
+    record_frames(str(ctx.project.root / ".genai-lint-cache"), digests)
+    return format_ranges(frames), sequence_digest(digests.items())
 
 
 def _existing_file(file_arg: str) -> Path:
@@ -175,6 +214,7 @@ def _append(manifest: Manifest, new: dict) -> int:
         raise AddError(f"{shown(manifest)} changed while it was being read; run again")
     tool = new["tool"]
     fields = [("id", render(new["id"], "plain")), ("path", render(new["path"], "plain")),
+              *([("frames", double_quoted(new["frames"]))] if "frames" in new else []),
               ("sha256", render(new["sha256"], sha256_style(editor.document))),
               ("tool", render(tool, "plain") if isinstance(tool, str) else
                "[" + ", ".join(render(item, "plain") for item in tool) + "]"),

@@ -125,3 +125,19 @@ def test_patterns_and_ranges() -> None:
     assert format_ranges(parse_frames("1001-1003, 1010, 1005-1006")) == "1001-1003, 1005-1006, 1010"
     with pytest.raises(FramesError, match="more than"):
         parse_frames("1-99999999999")
+
+
+def test_add_records_a_sequence_with_the_frames_on_disk(tmp_path: Path) -> None:
+    root = sequence_production(tmp_path, frames=range(1001, 1011), asset="")
+    (root / "renders/sh010_matte.1005.exr").unlink()
+    result = run_cli("add", str(root / "renders/sh010_matte.####.exr"), "--tool", "ent", "--media", "image",
+                     "--purpose", "concept")
+    assert result.exit_code == 0, result.output + result.stderr
+    text = (root / "genai-manifest.yaml").read_text()
+    frames = [*range(1001, 1005), *range(1006, 1011)]
+    assert '    path: "renders/sh010_matte.####.exr"\n    frames: "1001-1004, 1006-1010"\n' in text
+    assert f'    sha256: "{by_definition(root, frames)}"\n' in text
+    assert not findings(root, "M007") and not findings(root, "M008") and not findings(root, "M016")
+    again = run_cli("add", str(root / "renders/sh010_matte.####.exr"), "--tool", "ent", "--media", "image",
+                    "--purpose", "concept")
+    assert again.exit_code == 2 and "already recorded" in again.stderr
