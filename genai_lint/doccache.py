@@ -4,8 +4,11 @@ A manifest that was not asked for is loaded only for the cross-file rules (its i
 approvals), so its data and schema errors are enough; they depend on nothing but the file's
 bytes, the schema and this genai-lint. They are kept as JSON (safe to read back, unlike
 pickle or marshal) in ``.genai-lint-cache/documents/``, one file per manifest path, checked
-against the SHA-256 of the bytes on every read. Positions are not cached: when one is needed
-the document composes its node tree from the text it keeps. Any problem means "not cached".
+against the SHA-256 of the bytes and the file's identity on this disk on every read. An entry is
+read only when it is a plain file of this user's, below a size cap, without following a symlink
+or waiting on a FIFO (:mod:`genai_lint.cachefiles`); any other is ignored, said once, and
+replaced by the next write. Positions are not cached: when one is needed the document composes
+its node tree from the text it keeps. Any problem means "not cached".
 """
 
 from __future__ import annotations
@@ -18,13 +21,16 @@ from typing import Any
 
 from genai_lint import __version__
 from genai_lint.findings import Span
-from genai_lint.hashing import CACHE_DIR, ensure_cache_folder
+from genai_lint.cachefiles import CACHE_DIR, cache_folder, read_capped, say_ignored, trusted_folder
 from genai_lint.loader import Document, DuplicateKey, decode
 from genai_lint.schema import SchemaError, schema_text
+from genai_lint.writing import write_private
 
 FOLDER = "documents"
 VALIDATED = "validated"
 """Entries that keep only the schema errors (of manifests asked for: their data is parsed anyway)."""
+ENTRY_CAP = 1 << 20
+"""Bytes an entry may hold beyond eight times its manifest's size (its data, errors and positions)."""
 
 
 class DocumentCache:
@@ -34,21 +40,25 @@ class DocumentCache:
         self.folder = root / CACHE_DIR / FOLDER
         self.create = create
         self.flavour = hashlib.sha256((__version__ + schema_text()).encode()).hexdigest()[:16]
+        self.root = root
+        self.bytes_read = 0
+        """Bytes read from cache entries (the size cap's tests count them)."""
+        self._usable: dict[Path, bool] = {}
 
     def _file(self, path: Path, folder: str = FOLDER) -> Path:
         return self.folder.parent / folder / (hashlib.sha256(os.fsencode(path)).hexdigest()[:32] + ".json")
 
     def key(self, path: Path, raw: bytes) -> str:
-        """The bytes' SHA-256 and the file's identity on this disk (inode, mtime): an entry
-        committed to a repository by someone else never matches a fresh checkout."""
+        """The bytes' SHA-256 and the file's identity on this disk (device, inode, mtime, ctime): an
+        entry committed to a repository by someone else never matches a fresh checkout."""
         info = os.stat(path)
-        identity = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+        identity = f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_size}"
         return f"{self.flavour}:{identity}:{hashlib.sha256(raw).hexdigest()}"
 
     def load(self, path: Path, raw: bytes, key: str) -> tuple[Document, list[SchemaError]] | None:
         """The cached document and schema errors of ``path``, if they were cached under ``key``."""
         try:
-            entry = self._entry(self._file(path), key)
+            entry = self._entry(self._file(path), key, len(raw))
             if entry is None:
                 return None
             document = Document(path=path, data=entry["data"], root=None, source=decode(raw),
@@ -67,17 +77,25 @@ class DocumentCache:
         one need not be validated again: the run does not even import the validator.
         """
         try:
+            size = os.stat(path).st_size
             for file in (self._file(path, VALIDATED), self._file(path)):
-                entry = self._entry(file, key)
+                entry = self._entry(file, key, size)
                 if entry is not None:
                     return _errors(entry)
         except Exception:  # noqa: BLE001 - missing, stale, damaged: validate afresh
             return None
         return None
 
-    @staticmethod
-    def _entry(file: Path, key: str) -> dict | None:
-        entry = json.loads(file.read_text(encoding="utf-8"))
+    def _entry(self, file: Path, key: str, manifest_size: int) -> dict | None:
+        """The entry in ``file`` if it was kept under ``key``; an untrusted file is not read."""
+        if not self._folder_usable(file.parent, create=False) or not os.path.lexists(file):
+            return None
+        text = read_capped(file, limit=ENTRY_CAP + 8 * manifest_size)
+        if isinstance(text, str):
+            say_ignored(file, self.root, text, rebuilt=self.create)
+            return None
+        self.bytes_read += len(text)
+        entry = json.loads(text)
         return entry if entry["key"] == key else None
 
     def store(self, path: Path, key: str, document: Document, errors: list[SchemaError]) -> None:
@@ -95,17 +113,25 @@ class DocumentCache:
         self._write(self._file(path, VALIDATED), {"key": key, "errors": _error_rows(errors)})
 
     def _write(self, target: Path, entry: dict) -> None:
-        if not self.create:
+        """Put ``entry`` in ``target``, replacing whatever stood there (never following it)."""
+        if not self.create or not self._folder_usable(target.parent, create=True):
             return
         try:
-            text = json.dumps(entry, ensure_ascii=False)
-            ensure_cache_folder(self.folder.parent)
-            target.parent.mkdir(exist_ok=True)
-            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, target)
+            write_private(target, json.dumps(entry, ensure_ascii=False))
         except Exception:  # noqa: BLE001 - a cache that cannot be written is just a slower run
             return
+
+    def _folder_usable(self, folder: Path, create: bool) -> bool:
+        """Whether the cache folder and ``folder`` in it are real folders of this user's (made now, when
+        ``create``); the first time one is not, the run says so."""
+        if not self._usable.get(folder) and (folder not in self._usable or create):
+            trusted, checked = cache_folder(self.root, create), folder.parent
+            if isinstance(trusted, Path):
+                trusted, checked = trusted_folder(folder, create), folder
+            if isinstance(trusted, str):
+                say_ignored(checked, self.root, trusted, rebuilt=False)
+            self._usable[folder] = isinstance(trusted, Path)
+        return self._usable[folder]
 
 
 def _error_rows(errors: list[SchemaError]) -> list[list[Any]]:

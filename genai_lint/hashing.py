@@ -3,9 +3,10 @@
 * Streamed in 1 MiB chunks into a reused buffer: memory stays bounded whatever the file size.
 * Several files at once on a thread pool: hashlib releases the GIL while it hashes, so threads
   use every core.
-* A cache keyed on (path, size, mtime_ns, inode) under the project root
-  (``.genai-lint-cache/``, SQLite, safe for concurrent writers, disposable: a damaged cache is
-  deleted and rebuilt) so that unchanged multi-GB media is not rehashed on every commit.
+* A cache keyed on (path, size, mtime_ns, ctime_ns, inode, device) under the project root
+  (``.genai-lint-cache/``, SQLite, safe for concurrent writers, disposable: a damaged cache, or
+  one this checkout did not make, is ignored and rebuilt) so that unchanged multi-GB media is not
+  rehashed on every commit.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+from genai_lint.cachefiles import CACHE_DIR, cache_folder, problem, say_ignored
+
 CHUNK = 1 << 20
-CACHE_DIR = ".genai-lint-cache"
-CACHE_FILE = "hashes-v1.sqlite"
+CACHE_FILE = "hashes-v2.sqlite"
 
 
 def sha256_file(path: Path, progress: Progress | None = None) -> str:
@@ -48,96 +50,250 @@ def _key(path: Path) -> str:
         return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
-def ensure_cache_folder(folder: Path) -> None:
-    """Create ``.genai-lint-cache/`` with a ``.gitignore`` that keeps all of it out of git."""
-    folder.mkdir(exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# Created by genai-lint: a disposable cache (file hashes, parsed manifests).\n*\n")
+def _identity(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What changes whenever the file's bytes do: ``ctime`` moves on every write, even when the
+    mtime is put back (``cp -p``, ``rsync -t --inplace``, ``touch -r``), and no user can set it."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
-def _identity(info: os.stat_result) -> tuple[int, int, int]:
-    return (info.st_size, info.st_mtime_ns, info.st_ino)
+SETTLED_NS = 50_000_000
+"""A file changed less than this before it was hashed (2 s on a file system keeping whole seconds)
+could change again within the same timestamp tick without its ctime moving: it is not remembered."""
+TICKS = 10_000
+"""Budget of one statement, in progress-handler calls of 1,000 SQLite instructions each (about 0.1 s)."""
+BATCH = 5_000
+"""Rows written per statement budget."""
+SCHEMA = {
+    ("table", "hashes"): "CREATE TABLE hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+                         " ctime_ns INTEGER, inode INTEGER, device INTEGER, sha256 TEXT)",
+    ("index", "sqlite_autoindex_hashes_1"): None,
+    ("table", "origin"): "CREATE TABLE origin (device INTEGER, inode INTEGER)",
+}
+"""Everything the cache database may contain: ``origin`` is the database file's own identity,
+written when this checkout created it, so a database committed or copied from elsewhere is not ours."""
+LIMITS = {"SQLITE_LIMIT_LENGTH": 1 << 16, "SQLITE_LIMIT_SQL_LENGTH": 1 << 12, "SQLITE_LIMIT_COLUMN": 16,
+          "SQLITE_LIMIT_EXPR_DEPTH": 16, "SQLITE_LIMIT_COMPOUND_SELECT": 2, "SQLITE_LIMIT_VDBE_OP": 1000,
+          "SQLITE_LIMIT_FUNCTION_ARG": 4, "SQLITE_LIMIT_ATTACHED": 0, "SQLITE_LIMIT_LIKE_PATTERN_LENGTH": 16,
+          "SQLITE_LIMIT_VARIABLE_NUMBER": 16, "SQLITE_LIMIT_TRIGGER_DEPTH": 1}
+"""SQLite's limits, lowered to what these few statements need (SQLite's "defense against the dark arts")."""
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+class Untrusted(Exception):
+    """The cache database is not one this checkout made, or is damaged: ignore it, rebuild it."""
 
 
 class HashCache:
-    """Remembered hashes under ``root/.genai-lint-cache``; every failure just means "not cached"."""
+    """Remembered hashes under ``root/.genai-lint-cache``: used only when this user made the database
+    here (see :mod:`genai_lint.cachefiles`) and it holds exactly the expected tables, read through a
+    read-only connection whose every statement has a budget. Every failure just means "not cached"."""
 
     def __init__(self, root: Path, create: bool = True):
+        self.root = root
         self.path = root / CACHE_DIR / CACHE_FILE
         self.create = create
-        self._db = None
+        self.ticks = 0
+        """Progress-handler calls of the current statement (each is 1,000 SQLite instructions)."""
+        self.distrusted: str | None = None
+        self._reader = None
         self._pending: list[tuple] = []
 
-    def _connect(self):
-        if self._db is None and not self.create and not self.path.exists():
-            self._db = False  # read-only use, and nothing to read
-        if self._db is None:
-            import sqlite3
-
-            try:
-                ensure_cache_folder(self.path.parent)
-                self._db = self._open(sqlite3)
-            except sqlite3.DatabaseError:
-                self._discard()
-                try:
-                    self._db = self._open(sqlite3)
-                except (OSError, sqlite3.Error):
-                    self._db = False
-            except (OSError, sqlite3.Error):
-                self._db = False
-        return self._db or None
-
-    def _open(self, sqlite3):
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
-                   " inode INTEGER, sha256 TEXT)")
-        db.execute("SELECT count(*) FROM hashes").fetchone()
-        return db
-
-    def _discard(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                os.unlink(str(self.path) + suffix)
-            except OSError:
-                pass
-
     def lookup(self, path: Path, info: os.stat_result) -> str | None:
-        db = self._connect()
+        db = self._read_connection()
         if db is None:
             return None
         import sqlite3
 
         try:
-            row = db.execute("SELECT size, mtime_ns, inode, sha256 FROM hashes WHERE path = ?", (_key(path),)).fetchone()
-        except sqlite3.Error:
+            row = self._run(db, "SELECT size, mtime_ns, ctime_ns, inode, device, sha256 FROM hashes WHERE path = ?",
+                            (_key(path),)).fetchone()
+        except sqlite3.Error as exc:
+            if not _busy(exc):
+                self._distrust(f"it cannot be read ({exc})")
             return None
-        if row and tuple(row[:3]) == _identity(info) and isinstance(row[3], str) and len(row[3]) == 64:
-            return row[3]
+        if row and tuple(row[:5]) == _identity(info) and isinstance(row[5], str) and len(row[5]) == 64:
+            return row[5]
         return None
 
-    def remember(self, path: Path, info: os.stat_result, digest: str) -> None:
-        self._pending.append((_key(path), *_identity(info), digest))
+    def remember(self, path: Path, info: os.stat_result, digest: str, hashed_at_ns: int) -> None:
+        """Remember ``digest`` for the file with ``info``, unless it changed just before ``hashed_at_ns``."""
+        settle = SETTLED_NS if info.st_ctime_ns % 1_000_000_000 else 2_000_000_000
+        if hashed_at_ns - max(info.st_ctime_ns, info.st_mtime_ns) > settle:
+            self._pending.append((_key(path), *_identity(info), digest))
 
     def flush(self) -> None:
-        db = self._connect()
-        if db is None or not self._pending:
+        """Write what was learnt, into a database this checkout makes anew if the old one was not trusted."""
+        pending, self._pending = self._pending, []
+        if not self.create:
+            return
+        if self.distrusted is not None:
+            self._discard()
+        if not pending:
             return
         import sqlite3
 
+        db = None
         try:
-            db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?)", self._pending)
-        except sqlite3.Error:
+            db = self._write_connection()
+            for start in range(0, len(pending), BATCH):
+                self._run(db, "INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          pending[start:start + BATCH], many=True)
+        except (OSError, sqlite3.Error, Untrusted):
             pass
-        self._pending.clear()
+        finally:
+            if db is not None:
+                db.close()
 
     def close(self) -> None:
         """Write what was learnt and release the database (a closed cache reopens on demand)."""
+        if self._reader:
+            self._reader.close()
+        self._reader = None
         self.flush()
-        if self._db:
-            self._db.close()
-        self._db = None
+
+    # The database --------------------------------------------------------------------------
+
+    def _read_connection(self):
+        """The read-only connection, opened on first use; ``None`` when there is nothing to trust."""
+        if self._reader is None:
+            import sqlite3
+
+            self._reader = False
+            try:
+                if self._usable_file(create=False):
+                    db = self._connect("ro")
+                    try:
+                        if self._check_schema(db) == "ours":
+                            self._reader = db
+                    finally:
+                        if not self._reader:
+                            db.close()
+            except Untrusted as exc:
+                self._distrust(str(exc))
+            except sqlite3.Error as exc:
+                if not _busy(exc):
+                    self._distrust(f"it cannot be read ({exc})")
+            except OSError:
+                pass
+        return self._reader or None
+
+    def _write_connection(self):
+        """A read-write connection to a database this checkout made (made now if needed)."""
+        import sqlite3
+
+        for attempt in (1, 2):
+            if not self._usable_file(create=True):
+                raise Untrusted("no cache folder")
+            db = self._connect("rw")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                if self._check_schema(db) == "empty":
+                    for sql in filter(None, SCHEMA.values()):
+                        db.execute(sql)
+                    info = os.lstat(self.path)
+                    db.execute("INSERT INTO origin VALUES (?, ?)", (info.st_dev, info.st_ino))
+                db.execute("COMMIT")
+                return db
+            except (Untrusted, sqlite3.DatabaseError) as exc:
+                db.close()
+                if attempt == 2 or _busy(exc):
+                    raise Untrusted(str(exc)) from exc
+                self._distrust(str(exc))
+                self._discard()
+            except BaseException:
+                db.close()
+                raise
+        raise AssertionError("unreachable")
+
+    def _usable_file(self, create: bool) -> bool:
+        """Whether the database file (made empty and private now, when ``create``) may be opened.
+        Raises :class:`Untrusted` for a file or companion (``-wal``, ``-journal``) not ours."""
+        folder = cache_folder(self.root, create)
+        if not isinstance(folder, Path):
+            if folder is not None:
+                say_ignored(self.path.parent, self.root, folder, rebuilt=False)
+            return False
+        for suffix in _COMPANIONS:
+            try:
+                reason = problem(os.lstat(f"{self.path}{suffix}"))
+            except FileNotFoundError:
+                continue
+            if reason:
+                raise Untrusted(f"its {suffix[1:]} file: {reason}")
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            if not create:
+                return False
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+            try:
+                os.close(os.open(self.path, flags, 0o600))
+            except FileExistsError:
+                pass  # another run made it meanwhile
+            info = os.lstat(self.path)
+        reason = problem(info)
+        if reason:
+            raise Untrusted(reason)
+        return True
+
+    def _connect(self, mode: str):
+        """A connection with a busy timeout, SQLite's limits lowered, a budget on every statement,
+        no trust in the schema's functions, and no extension loading."""
+        import sqlite3
+        from urllib.parse import quote
+
+        db = sqlite3.connect(f"file:{quote(os.fsencode(self.path))}?mode={mode}", uri=True, timeout=10,
+                             isolation_level=None, check_same_thread=False)
+        for name, value in LIMITS.items():
+            db.setlimit(getattr(sqlite3, name), value)
+        db.set_progress_handler(self._tick, 1000)
+        db.execute("PRAGMA trusted_schema=OFF")
+        db.execute("PRAGMA cell_size_check=ON")
+        return db
+
+    def _tick(self) -> int:
+        self.ticks += 1
+        return self.ticks > TICKS
+
+    def _run(self, db, sql: str, parameters, many: bool = False):
+        self.ticks = 0
+        return db.executemany(sql, parameters) if many else db.execute(sql, parameters)
+
+    def _check_schema(self, db) -> str:
+        """``"ours"``, or ``"empty"`` (being made by another run); raises :class:`Untrusted` for anything
+        else (a view, a trigger, another table or column) before any query touches ``hashes``."""
+        rows = self._run(db, "SELECT type, name, sql FROM sqlite_master LIMIT 8", ()).fetchall()
+        found = {(kind, name): sql for kind, name, sql in rows}
+        if not found:
+            return "empty"
+        if found != SCHEMA:
+            raise Untrusted("its tables are not the ones genai-lint makes")
+        origin = self._run(db, "SELECT device, inode FROM origin LIMIT 2", ()).fetchall()
+        info = os.lstat(self.path)
+        if origin != [(info.st_dev, info.st_ino)]:
+            raise Untrusted("it was not made in this checkout")
+        return "ours"
+
+    def _distrust(self, reason: str) -> None:
+        if self._reader:
+            self._reader.close()
+        self._reader = False
+        if self.distrusted is None:
+            self.distrusted = reason
+            say_ignored(self.path, self.root, reason, rebuilt=self.create)
+
+    def _discard(self) -> None:
+        """Remove the database and its companions (a symlink is removed, never followed)."""
+        for suffix in ("", *_COMPANIONS):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except OSError:
+                pass
+
+
+def _busy(exc: Exception) -> bool:
+    """Another genai-lint holds the database: a miss this time, not a reason to distrust it."""
+    return getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED")
 
 
 class Progress:
@@ -188,6 +344,7 @@ def hash_files(paths: Iterable[Path], cache: HashCache | None = None, quiet: boo
                workers: int | None = None) -> dict[Path, str | OSError]:
     """SHA-256 of every file in ``paths`` (or the OSError that stopped it), using and filling ``cache``."""
     results: dict[Path, str | OSError] = {}
+    started = time.time_ns()
     todo: list[tuple[Path, os.stat_result]] = []
     for path in dict.fromkeys(paths):
         try:
@@ -226,7 +383,7 @@ def hash_files(paths: Iterable[Path], cache: HashCache | None = None, quiet: boo
     for path, info, digest in done:
         results[path] = digest
         if cache is not None and isinstance(digest, str):
-            cache.remember(path, info, digest)
+            cache.remember(path, info, digest, started)
     if threads > 1:
         pool.shutdown()
     progress.close()

@@ -17,7 +17,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["atomic_write", "write_text_atomic", "replace_if_unchanged", "ChangedOnDisk"]
+__all__ = ["atomic_write", "write_text_atomic", "write_private", "replace_if_unchanged", "ChangedOnDisk"]
 
 
 class ChangedOnDisk(OSError):
@@ -69,6 +69,29 @@ def atomic_write(path: Path | str, data: bytes | str, *, exclusive: bool = False
 def write_text_atomic(path: Path, text: str) -> None:
     """Text (UTF-8) through :func:`atomic_write`; kept for the callers that write reports."""
     atomic_write(path, text)
+
+
+def write_private(path: Path, data: bytes | str) -> None:
+    """Replace ``path`` with ``data`` readable and writable by this user only, for disposable caches.
+
+    Whatever stands at ``path`` (a symlink, a FIFO, another user's file) is replaced by the rename,
+    never followed or written through; the caller vouches for the folder. Not fsynced: a cache
+    entry lost in a crash is only a slower run.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        try:
+            _write_all(handle, payload)
+        finally:
+            os.close(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def replace_if_unchanged(path: Path, original: bytes, new: bytes) -> bool:

@@ -132,6 +132,13 @@ def project(tmp_path: Path):
     return make
 
 
+def settle() -> None:
+    """Let files just written age past the hash cache's timestamp tick, so that they are remembered."""
+    import time
+
+    time.sleep(0.1)
+
+
 def check_json(root: Path, *args: str) -> Result:
     return run_cli("check", str(root), "--format", "json", "--date", "2026-06-01", *args)
 

@@ -11,7 +11,7 @@ import textwrap
 
 from genai_lint.hashing import CACHE_DIR, CACHE_FILE, HashCache, hash_files
 
-from conftest import ASSET_SHA, CLEAN, check_json
+from conftest import ASSET_SHA, CLEAN, check_json, settle
 
 
 def test_multi_gb_sparse_file_hashed_with_bounded_memory(tmp_path):
@@ -46,6 +46,7 @@ def test_parallel_hashes_match_hashlib(tmp_path):
 def test_cache_hit_on_unchanged_file_and_miss_after_touch(tmp_path, monkeypatch):
     target = tmp_path / "clip.wav"
     target.write_bytes(b"RIFF" + os.urandom(5000))
+    settle()
     calls = []
     import genai_lint.hashing as hashing
 
@@ -64,6 +65,7 @@ def test_cache_hit_on_unchanged_file_and_miss_after_touch(tmp_path, monkeypatch)
 def test_corrupted_or_truncated_cache_is_rebuilt(tmp_path):
     target = tmp_path / "a.bin"
     target.write_bytes(b"abc")
+    settle()
     hash_files([target], HashCache(tmp_path))
     database = tmp_path / CACHE_DIR / CACHE_FILE
     for suffix in ("-wal", "-shm"):
@@ -80,6 +82,7 @@ def test_corrupted_or_truncated_cache_is_rebuilt(tmp_path):
 
 def test_check_uses_cache_and_still_catches_a_changed_file(project):
     root = project()
+    settle()
     assert check_json(root).findings == []
     assert (root / CACHE_DIR / CACHE_FILE).is_file()
     (root / "a.png").write_bytes(b"changed bytes")
