@@ -106,10 +106,10 @@ def say_ignored(path: Path, root: Path, reason: str, rebuilt: bool) -> None:
     if str(path) in _said:
         return
     _said.add(str(path))
-    from genai_lint.formats._common import one_line
     from genai_lint.project import relative
+    from genai_lint.safe_text import printable
 
     what = relative(path, root)
     action = "it is rebuilt" if rebuilt else "it is not used"
-    sys.stderr.write(one_line(f"genai-lint: warning: ignored the cache {what}: {reason}; {action}") + "\n")
+    sys.stderr.write(printable(f"genai-lint: warning: ignored the cache {what}: {reason}; {action}") + "\n")
     sys.stderr.flush()
