@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -141,21 +140,16 @@ def record_frames(cache_folder: str, frame_digests: dict[int, str]) -> None:
     The file is named by the digest of its own content, so an entry someone committed or edited
     can never be taken for what it is not (:func:`recorded_frames` checks). A failure is ignored.
     """
-    from genai_lint.hashing import ensure_cache_folder
+    from genai_lint.cachefiles import cache_folder as trusted_cache, trusted_folder
+    from genai_lint.writing import write_private
 
     text = frame_lines(frame_digests.items()).encode("utf-8")
     name = hashlib.sha256(text).hexdigest()
     try:
-        ensure_cache_folder(Path(cache_folder))
-        folder = os.path.join(cache_folder, "sequences")
-        os.makedirs(folder, exist_ok=True)
-        if os.path.islink(folder):
-            return
-        temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text)
-        os.replace(temporary, os.path.join(folder, f"{name}.txt"))
+        if isinstance(trusted_cache(Path(cache_folder).parent, create=True), Path):
+            folder = trusted_folder(Path(cache_folder, "sequences"), create=True)
+            if isinstance(folder, Path):
+                write_private(folder / f"{name}.txt", text)
     except OSError:
         return
 
@@ -164,16 +158,16 @@ def recorded_frames(cache_folder: str, digest: str, limit: int = MAX_FRAMES * 80
     """The frame hashes recorded for sequence ``digest``, or ``None`` (absent, unreadable or not genuine)."""
     if not re.fullmatch(r"[0-9a-f]{64}", digest):
         return None
-    try:
-        handle = os.open(os.path.join(cache_folder, "sequences", f"{digest}.txt"),
-                         os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        with os.fdopen(handle, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                return None
-            text = stream.read(limit + 1)
-    except OSError:
+    from genai_lint.cachefiles import read_capped, trusted_folder
+
+    folder = Path(cache_folder, "sequences")
+    if not isinstance(trusted_folder(Path(cache_folder), create=False), Path) or \
+            not isinstance(trusted_folder(folder, create=False), Path):
         return None
-    if len(text) > limit or hashlib.sha256(text).hexdigest() != digest:
+    text = read_capped(folder / f"{digest}.txt", limit)
+    if isinstance(text, str):
+        return None
+    if hashlib.sha256(text).hexdigest() != digest:
         return None
     frames: dict[int, str] = {}
     for line in text.decode("ascii", "replace").splitlines():
