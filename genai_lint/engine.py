@@ -175,7 +175,7 @@ def run_rules(project: Project, rules: list[Rule]) -> list[Finding]:
 
 
 def apply_settings(findings: list[Finding], settings: Settings) -> list[Finding]:
-    """Per-path ignores and severity overrides."""
+    """Per-path ignores and severity overrides, then at most :data:`MAX_PER_RULE` findings per rule and file."""
     result = []
     for finding in findings:
         if any(fnmatch.fnmatch(finding.path, glob) and matches(finding.code, codes)
@@ -183,7 +183,35 @@ def apply_settings(findings: list[Finding], settings: Settings) -> list[Finding]
             continue
         override = _severity_override(finding.code, settings.severity)
         result.append(finding if override is None else replace(finding, severity=override))
-    return result
+    return cap_per_rule(result)
+
+
+MAX_PER_RULE = 100
+"""Findings shown per rule, file and waived-or-not; the rest are summed up in one finding of the same rule."""
+
+
+def cap_per_rule(findings: list[Finding]) -> list[Finding]:
+    """The first :data:`MAX_PER_RULE` findings of each rule in each file, plus one "N more" finding for the
+    rest (at the first one left out, with the most severe severity among them), so a hostile file with
+    100,000 errors prints in seconds and still fails as it should."""
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.path, finding.code, finding.waived is None), []).append(finding)
+    if all(len(group) <= MAX_PER_RULE for group in groups.values()):
+        return findings
+    kept: list[Finding] = []
+    for group in groups.values():
+        if len(group) <= MAX_PER_RULE:
+            kept.extend(group)
+            continue
+        group.sort(key=lambda f: f.sort_key)
+        rest = group[MAX_PER_RULE:]
+        first = rest[0]
+        kept.extend(group[:MAX_PER_RULE])
+        kept.append(replace(first, severity=max(f.severity for f in rest), entry_id=None, fix=None,
+                            message=f"{len(rest):,} more {first.code} findings in this file are not shown "
+                                    f"(at most {MAX_PER_RULE} per rule and file); fix the ones above and run again"))
+    return kept
 
 
 def _severity_override(code: str, overrides: dict[str, Severity]) -> Severity | None:

@@ -6,7 +6,8 @@ built from the nodes by a small constructor of our own, so that
 * scalars are typed by the YAML 1.2 core schema (``yes``/``on`` stay text, and unquoted dates
   stay their ISO text instead of becoming ``date`` objects);
 * a duplicate key is recorded (M003) and the first value kept, never last-one-wins;
-* aliases are shared, and a document whose aliases expand past a bound is rejected (M001);
+* aliases are shared, and a document whose aliases or merge keys expand past one budget of nodes
+  and characters is rejected (M001), merges before they are copied;
 * tags that would build objects (``!!python/object``...) are rejected, never constructed;
 * positions stay outside the data: :meth:`Document.span` walks the kept node tree on demand.
 """
@@ -27,8 +28,12 @@ from genai_lint.findings import Span
 MAX_MANIFEST_BYTES = 128 * 1024 * 1024
 """Larger manifests are refused: a YAML load needs about 40 bytes of memory per byte of text."""
 
-MIN_ALIAS_BUDGET = 100_000
-"""Nodes that alias expansion may add beyond twice the document's own node count."""
+EXPANSION_ALLOWANCE = 1_000_000
+"""Expansion budget beyond twice the text's own size, in units of one node or one character.
+
+Aliases and merge keys (``<<``) may make the data bigger than the text; every node counts 1 and
+every scalar and key also its length, so a 1 MB string aliased 20,000 times is over budget as
+surely as a billion-laughs tree or a 20,000 x 20,000 merge."""
 
 YAML_TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (YAML_TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -78,6 +83,8 @@ class Document:
     """Invisible characters (bidirectional controls, zero-width) and where they are written."""
     source: str | None = None
     """The text, kept when the data came from a cache: the node tree is composed from it on demand."""
+    keys: dict[int, dict] = field(default_factory=dict, repr=False, compare=False)
+    """Per large mapping node looked up: key text to (key node, value node), built once (no re-scan per finding)."""
 
     def node(self, path: tuple) -> tuple[Any, Any, int]:
         """The deepest (key node, value node) reachable along ``path``, and how many steps it took."""
@@ -85,7 +92,7 @@ class Document:
             self.root, self.source = _compose(self.source), None
         key_node, node = None, self.root
         for depth, step in enumerate(path):
-            child = _child(node, step)
+            child = _child(node, step, self.keys)
             if child is None:
                 return key_node, node, depth
             key_node, node = child
@@ -140,8 +147,19 @@ def _is_scalar(node: Any) -> bool:
     return node.id == "scalar"
 
 
-def _child(node: Any, step: Any) -> tuple[Any, Any] | None:
+SMALL_MAPPING = 16
+"""Mappings with more keys than this are looked up through an index built once, not scanned."""
+
+
+def _child(node: Any, step: Any, index: dict[int, dict] | None = None) -> tuple[Any, Any] | None:
     if node.id == "mapping":
+        if index is not None and len(node.value) > SMALL_MAPPING:
+            keys = index.get(id(node))
+            if keys is None:
+                keys = index[id(node)] = {}
+                for key_node, value_node in _pairs(node):
+                    keys.setdefault(key_node.value, (key_node, value_node))
+            return keys.get(step)
         for key_node, value_node in _pairs(node):
             if key_node.value == step:
                 return key_node, value_node
@@ -247,7 +265,7 @@ def load(path: Path, text: str | None = None) -> Document:
     root = _compose(text)
     document = Document(path=path, data=None, root=root, hidden=find_hidden(text))
     if root is not None:
-        document.data = _Constructor(document).build(root)
+        document.data = _Constructor(document, len(text)).build(root)
     return document
 
 
@@ -418,42 +436,47 @@ _KEY_TAGS = frozenset((STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, "!"))
 
 
 class _Constructor:
-    """Builds plain dicts, lists and scalars from nodes, sharing aliased nodes."""
+    """Builds plain dicts, lists and scalars from nodes, sharing aliased nodes, within the expansion budget."""
 
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, size: int):
         self.document = document
+        self.budget = 2 * size + EXPANSION_ALLOWANCE
+        self.copied = 0
+        """Keys that merges copied so far (counted against the budget before each copy)."""
         self.built: dict[int, Any] = {}
         self.weight: dict[int, int] = {}
-        self.own_nodes = 0
+        self.reached = -1
         self.aliased = False
         self.open: set[int] = set()
         """Collections being built: an alias to one of them is a cycle."""
 
     def build(self, root: Any) -> Any:
         data = self._build(root, ())
-        if not self.aliased:  # no node reached twice: the document is exactly its own size
+        if not self.aliased:  # every node reached once: the data is exactly the text's own size
             return data
         expanded = self._weight(root)
-        budget = 2 * self.own_nodes + MIN_ALIAS_BUDGET
-        if expanded > budget:
-            raise LoadError(
-                f"aliases expand the document to {expanded:,} nodes or more (limit {budget:,}); "
-                "this looks like an alias bomb",
-                Span(1, 1, 1, 1),
-            )
+        if expanded > self.budget:
+            self._over_budget(f"aliases expand the document to {expanded:,} nodes and characters or more")
         return data
 
+    def _over_budget(self, what: str) -> None:
+        raise LoadError(f"{what} (limit {self.budget:,}: twice the file's size plus {EXPANSION_ALLOWANCE:,}); "
+                        "this looks like an alias or merge-key bomb", Span(1, 1, 1, 1))
+
     def _weight(self, node: Any) -> int:
-        """Nodes the document has once aliases are expanded; stops counting past a bound."""
+        """Nodes plus characters the data holds once aliases are expanded; stops counting past a bound."""
         key = id(node)
         known = self.weight.get(key)
         if known is not None:
             return known
-        total = 1
-        if node.id == "mapping":
-            for _, value_node in node.value:
-                total += 1 + self._weight(value_node)
-        elif node.id == "sequence":
+        if node.id == "scalar":
+            total = 1 + len(node.value)
+        elif node.id == "mapping":
+            total = 1
+            for key_node, value_node in node.value:
+                total += 1 + len(key_node.value if key_node.id == "scalar" else "") + self._weight(value_node)
+        else:
+            total = 1
             for item in node.value:
                 total += self._weight(item)
         total = min(total, 1 << 62)
@@ -462,7 +485,11 @@ class _Constructor:
 
     def _build(self, node: Any, path: tuple) -> Any:
         """The data of ``node``. ``path`` locates it down to the entry level (``('assets', 3)``)."""
-        self.own_nodes += 1
+        start = node.start_mark.index
+        if start < self.reached:  # built in text order, so a node written earlier is an alias (or a merge)
+            self.aliased = True
+        else:
+            self.reached = start
         if node.id == "scalar":  # scalars are cheap to rebuild, so only collections are shared
             return node.value if node.tag == STR else self._scalar(node)
         key = id(node)
@@ -492,6 +519,7 @@ class _Constructor:
     def _fill_mapping(self, value: dict, node: Any, path: tuple) -> None:
         merges = []
         deeper = len(path) < 2
+        first_keys: dict[str, Any] | None = None  # built at the first duplicate, so each is found in one pass
         for key_node, value_node in node.value:
             if key_node.id != "scalar":
                 raise LoadError("a mapping key must be plain text, not a list or mapping", node_span(key_node))
@@ -502,7 +530,12 @@ class _Constructor:
             if key_node.tag not in _KEY_TAGS:
                 raise LoadError(f"unsupported YAML tag {_short_tag(key_node.tag)}", node_span(key_node))
             if name in value:
-                first = next(k for k, _ in node.value if k.id == "scalar" and k.value == name)
+                if first_keys is None:
+                    first_keys = {}
+                    for written, _ in node.value:
+                        if written.id == "scalar":
+                            first_keys.setdefault(written.value, written)
+                first = first_keys[name]
                 self.document.duplicates.append(DuplicateKey(name, path, node_span(first), node_span(key_node)))
                 continue
             value[name] = self._build(value_node, path + (name,) if deeper else path)
@@ -512,6 +545,9 @@ class _Constructor:
                 if source.id != "mapping":
                     raise LoadError("a merge key '<<' must name a mapping or a list of mappings", node_span(source))
                 merged = self._build(source, path)
+                self.copied += len(merged)
+                if self.copied > self.budget:
+                    self._over_budget(f"merge keys ('<<') copy more than {self.copied:,} keys")
                 for name, item in merged.items():
                     value.setdefault(name, item)
 
