@@ -418,3 +418,13 @@ def test_timeline_month_labels_never_collide(project):
     assert len(xs) >= 6
     gaps = [b - a for a, b in zip(xs, xs[1:])]
     assert min(gaps) >= 64  # "2026-02" is about 50 px wide at 12 px
+
+
+def test_the_printed_running_head_cannot_leave_its_css_string(project):
+    title = '"; } body { display: none } @page { @top-left { content: "</style><script>alert(1)</script>'
+    root = project(CLEAN.replace('title: "Demo"', f"title: '{title}'"))
+    page = audit(str(root), "--format", "html").output
+    style = page[page.index("<style>"):page.index("</style>")]
+    head = re.search(r'@top-left \{ content: "([^"]*)";', style)
+    assert head and re.fullmatch(r"(?:[A-Za-z0-9 ]|\\[0-9a-f]+ )*", head.group(1))
+    assert "body { display: none }" not in style and "<script" not in page

@@ -90,7 +90,10 @@ def test_html_shows_the_verdict_actions_and_rollups():
     assert ">expired</span>" in expired and "<code>TW-A-029</code>" in expired and ">A605" in expired
     assert 'href="#rule-G401"' in page and 'id="rule-G401"' in page  # asset findings link to the appendix
     appendix = page[page.index('id="rule-G401"'):]
-    assert "<h5>What it checks</h5>" in appendix.split('<div class="rule-doc"')[0]
+    doc = appendix.split('<div class="rule-doc"')[0]
+    assert "<h5>What it checks</h5>" in doc and "<h5>Fix</h5>" in doc
+    example = doc[doc.index("<pre><code>"):doc.index("</code></pre>")]
+    assert "\n" in example and "\\n" not in example  # the YAML example keeps its lines
 
 
 def test_a_manifest_that_does_not_parse_makes_the_audit_incomplete(tmp_path, validator):

@@ -37,17 +37,17 @@ def is_hygiene(code: str) -> bool:
 
 
 def outstanding(findings: list[Finding], refs: dict[tuple[str, int, int], tuple[str, str]],
-                approvals: dict[str, dict], talent: dict[tuple[str, str], str]) -> dict[str, list[dict]]:
+                approvals: dict[str, dict], assets: list[dict]) -> dict[str, list[dict]]:
     """``{"legal": [group...], "hygiene": [group...]}`` for the open ``findings``.
 
     ``refs`` maps ``(manifest, line, column)`` of an asset's tool or approval reference to
-    ``("tool" | "approval", id)``; ``approvals`` are the model's approval rows by id; ``talent``
-    maps ``(manifest, asset id)`` to the performer's name.
+    ``("tool" | "approval", id)``; ``approvals`` and ``assets`` are the model's rows.
     """
+    by_asset = {(asset["manifest"], asset["id"]): asset for asset in assets}
     groups: dict[tuple[str, str], dict] = {}
     for finding in findings:
         ref = refs.get((finding.path, finding.span.line, finding.span.column))
-        kind, subject, title = _action(finding, ref, approvals, talent)
+        kind, subject, title = _action(finding, ref, approvals, by_asset.get((finding.manifest, finding.entry_id)))
         group = groups.setdefault((kind, subject), {"action": kind, "subject": subject, "title": title,
                                                     "severity": str(finding.severity), "items": []})
         if Severity.parse(group["severity"]) < finding.severity:
@@ -67,7 +67,7 @@ def _item(finding: Finding) -> dict:
 
 
 def _action(finding: Finding, ref: tuple[str, str] | None, approvals: dict[str, dict],
-            talent: dict[tuple[str, str], str]) -> tuple[str, str, str]:
+            asset: dict | None) -> tuple[str, str, str]:
     """``(kind, subject, title)`` of what must happen to resolve ``finding``."""
     code = finding.code
     if is_hygiene(code):
@@ -88,11 +88,15 @@ def _action(finding: Finding, ref: tuple[str, str] | None, approvals: dict[str, 
     tool_id = ref[1] if ref is not None and ref[0] == "tool" else None
     if code == "G203":  # reported on the tool's own entry
         tool_id = finding.entry_id
+    if code == "G302" and asset is not None:  # reported at the input: the tool is the asset's one outside
+        outside = [tool["id"] for tool in asset["tools"] if tool["environment"] not in ("enterprise", "local")]
+        tool_id = outside[0] if len(outside) == 1 else None
     if code in TOOL_ACTIONS:
         tool = f"tool {tool_id}" if tool_id else "the asset's tool"
         return "tool", f"{tool_id or ''} {code}", TOOL_ACTIONS[code].format(tool=tool)
     if code == "G501":
-        performer = talent.get((finding.manifest or "", finding.entry_id or "")) or "the performer"
+        performer = (asset or {}).get("talent", {}) or {}
+        performer = performer.get("name") or "the performer"
         return "record-consent", performer, f"Record the consent of {performer}"
     if code == "X701":
         return "remove", code, "Remove from the production and its deliverables: generated material " \

@@ -661,6 +661,11 @@ def _appendix(rules: list[dict]) -> list[str]:
     return parts + ["</section>"]
 
 
+def _pre(lines: list[str]) -> str:
+    """An example block, its line breaks kept."""
+    return f"<pre><code>{escape(printable(chr(10).join(lines), keep=chr(10)), quote=True)}</code></pre>"
+
+
 _INLINE_CODE = re.compile(r"`([^`]+)`")
 
 
@@ -670,7 +675,7 @@ def doc_html(doc: str) -> str:
     for line in doc.splitlines():
         if fence is not None:
             if line.startswith("```"):
-                out.append(f"<pre><code>{esc(chr(10).join(fence))}</code></pre>")
+                out.append(_pre(fence))
                 fence = None
             else:
                 fence.append(line)
@@ -686,7 +691,7 @@ def doc_html(doc: str) -> str:
             continue
         paragraph.append(line.strip())
     if fence:
-        out.append(f"<pre><code>{esc(chr(10).join(fence))}</code></pre>")
+        out.append(_pre(fence))
     if paragraph:
         out.append("<p>" + _INLINE_CODE.sub(r"<code>\1</code>", esc(" ".join(paragraph))) + "</p>")
     return "".join(out)

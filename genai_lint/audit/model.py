@@ -175,8 +175,6 @@ def _project(project: Project, report: Report, config: Path | None, name: str) -
         "infos": severities["info"], "waived": len(report.waived),
         "assets_with_open_findings": sum(1 for a in assets if a["open_findings"]),
     }
-    talent = {(asset["manifest"], asset["id"]): asset["talent"]["name"] for asset in assets
-              if asset["talent"] and asset["talent"]["name"]}
     refs = _references(assets_in)
     for approval in approvals:  # the findings that point at an asset's reference to this approval
         approval["asset_findings"] = [
@@ -191,8 +189,7 @@ def _project(project: Project, report: Report, config: Path | None, name: str) -
         "production": _production(project.manifests),
         "production_ids": production_ids,
         "verdict": _verdict(project, report, unread, assets, date),
-        "actions": outstanding(report.active, refs,
-                               {approval["id"]: approval for approval in approvals}, talent),
+        "actions": outstanding(report.active, refs, {approval["id"]: approval for approval in approvals}, assets),
         "manifests": [_manifest(manifest) for manifest in project.manifests],
         "tools": tools,
         "approvals": approvals,
