@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import fnmatch
 import gc
+import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from genai_lint.config import ConfigError, Settings, apply_overrides, load_config
+from genai_lint.config import CONFIG_NAMES, ConfigError, Settings, apply_overrides, load_config
 from genai_lint.findings import Finding, Report, Severity
+from genai_lint.loader import open_regular
 from genai_lint.project import (Manifest, Project, changed_file_manifests, discover, find_root, is_excluded,
                                 is_manifest_name, load_manifests, relative, source_root)
 from genai_lint.rules import Rule, all_rules, matches
+from genai_lint.suggest import closest
 from genai_lint.waivers import apply_waivers
 
 
@@ -94,8 +98,10 @@ def load_project(target: Target, settings: Settings) -> Project:
     """Every manifest under the root of ``target``, loaded, with ``requested`` set on those asked for."""
     root = target.root
     every = discover(root, settings)
+    named = {path for path in target.changed if is_manifest_name(path.name, settings) or declares_manifest(path)}
+    changed = [path for path in target.changed if path not in named]
     # Configured excludes win over paths given explicitly, as pre-commit passes them (ruff's --force-exclude).
-    requested: set[Path] = {path for path in target.manifests if not is_excluded(path, root, settings)}
+    requested: set[Path] = {path for path in target.manifests | named if not is_excluded(path, root, settings)}
     if target.everything:
         requested.update(every)
     for directory in target.directories:
@@ -103,8 +109,10 @@ def load_project(target: Target, settings: Settings) -> Project:
     project = Project(root, settings, [Manifest(path, relative(path, root), requested=path in requested)
                                        for path in sorted(set(every) | requested)])
     load_manifests(project, target.texts)
-    if target.changed:
-        requested.update(changed_file_manifests(project, target.changed))
+    if changed:
+        requested.update(changed_file_manifests(project, changed))
+        if not os.environ.get("PRE_COMMIT"):  # pre-commit passes any staged file: those are skipped silently
+            refuse_unrecorded_files(project, changed)
     if (target.directories or target.everything) and not requested:
         raise ConfigError(no_manifests_message(target, settings))
     for manifest in project.manifests:
@@ -129,6 +137,35 @@ def no_manifests_message(target: Target, settings: Settings) -> str:
             f"the {how}; folders with their own .genai-lint.yaml are separate productions){hint}")
 
 
+MANIFEST_VERSION_LINE = re.compile(rb"^manifest_version[ \t]*:", re.MULTILINE)
+
+
+def declares_manifest(path: Path) -> bool:
+    """Whether a YAML file of another name is a manifest all the same: a top-level ``manifest_version``."""
+    if not path.name.endswith((".yaml", ".yml")):
+        return False
+    try:
+        with open_regular(path) as stream:
+            return MANIFEST_VERSION_LINE.search(stream.read(64 * 1024)) is not None
+    except OSError:
+        return False
+
+
+def refuse_unrecorded_files(project: Project, changed: list[Path]) -> None:
+    """A named file that is neither a manifest nor recorded by one would check nothing: a false green.
+
+    The configuration files the hooks pass (``.genai-lint.yaml``, ``pyproject.toml``) are accepted.
+    """
+    for path in changed:
+        if path.name in (*CONFIG_NAMES, "pyproject.toml") or changed_file_manifests(project, [path]):
+            continue
+        names = " or ".join(project.settings.manifests)
+        close = closest(path.name, project.settings.manifests, cutoff=0.8)
+        hint = f"did you mean {close}? " if close else ""
+        raise ConfigError(f"{os.path.relpath(path)}: not a manifest (no manifest_version) and no manifest records "
+                          f"this file; {hint}genai-lint checks manifests named {names}")
+
+
 def evaluate_project(target: Target, settings: Settings) -> tuple[Project, Report]:
     """Load the production of ``target`` and run the rules: the loaded project and its report."""
     project = load_project(target, settings)
@@ -142,6 +179,10 @@ def evaluate_project(target: Target, settings: Settings) -> tuple[Project, Repor
     report = Report(root=root, source_root=source_root(root), findings=sorted(findings, key=lambda f: f.sort_key),
                     rules=rules, manifests=len(wanted),
                     assets=assets, evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on)
+    report.notes.extend(f"note: {manifest.rel} was checked because it was named; a run without paths skips it: "
+                        f"rename it {settings.manifests[0]} or add its name to `manifests:` in the configuration"
+                        for manifest in project.manifests
+                        if manifest.requested and not is_manifest_name(manifest.path.name, settings))
     return project, report
 
 

@@ -114,3 +114,34 @@ def test_fix_hints_survive_the_document_cache(project):
     first, second = check_json(root).findings, check_json(root).findings
     assert second == first
     assert [f["fix"][:8] for f in second if f["code"] == "M002"] == ["add `med", "write `d"]
+
+
+def test_a_named_file_that_is_not_a_manifest_is_exit_2_not_a_false_green(project, monkeypatch):
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    root = project(files={"notes.yaml": "title: notes\n", "README.md": "# notes\n", "b/genai_manifest.yaml": "x: 1\n"})
+    for name in ("notes.yaml", "README.md", "b/genai_manifest.yaml"):
+        result = run_cli("check", name, cwd=root)
+        assert result.exit_code == 2, (name, result.output)
+        assert result.output == ""
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"genai-lint: error: {name}: not a manifest")
+        assert "genai-manifest.yaml or genai-manifest.yml" in line
+    assert "did you mean genai-manifest.yaml?" in run_cli("check", "b/genai_manifest.yaml", cwd=root).stderr
+    assert run_cli("check", "a.png", cwd=root).exit_code == 0  # a recorded file selects its manifest
+
+
+def test_a_named_file_from_pre_commit_is_skipped_silently(project, monkeypatch):
+    root = project(files={"README.md": "# notes\n"})
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    result = run_cli("check", "README.md", cwd=root)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_a_named_yaml_file_with_manifest_version_is_checked_with_a_note(project, monkeypatch):
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    root = project(files={"b/ai-register.yaml": CLEAN.replace("path: a.png", "path: ../a.png").replace("id: A-1", "id: B-1")
+                          .replace("id: ent", "id: ent2").replace("id: APR-1", "id: APR-2").replace("[APR-1]", "[APR-2]")})
+    result = run_cli("check", "b/ai-register.yaml", "--color", "never", "--date", "2026-06-01", cwd=root)
+    assert result.exit_code == 0, result.output
+    assert "note: b/ai-register.yaml was checked because it was named" in result.output
+    assert "in 1 manifest (1 asset)" in result.output
