@@ -106,8 +106,11 @@ def emit(report: Report, format_name: str, color: bool, quiet: bool, statistics:
 def _statistics(report: Report) -> str:
     from collections import Counter
 
-    counts = Counter((finding.code, finding.name, str(finding.severity)) for finding in report.active)
-    rows = [f"{count:>6}  {code}  {name}  [{severity}]" for (code, name, severity), count in sorted(counts.items())]
+    counts = sorted(Counter((finding.code, finding.name, str(finding.severity)) for finding in report.active).items())
+    widths = [max((len(str(value)) for value in column), default=0)
+              for column in zip(*((count, code, name) for (code, name, _), count in counts))] or [0, 0, 0]
+    rows = [f"{count:>{widths[0]}}  {code:<{widths[1]}}  {name:<{widths[2]}}  [{severity}]"
+            for (code, name, severity), count in counts]
     return "\n".join(rows + [report.summary()])
 
 

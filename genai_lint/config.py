@@ -274,24 +274,29 @@ def _listed(value: Any, what: str, *at: Any) -> list:
     return value
 
 
-def _known_codes() -> list[str]:
+def _rule_names() -> dict[str, str]:
+    """Every rule code and rule name, lower-cased, to its code."""
     from genai_lint.rules import all_rules
 
-    return list(all_rules())
+    return {**{code.lower(): code for code in all_rules()}, **{rule.name: code for code, rule in all_rules().items()}}
 
 
 def _selector(value: Any, *at: Any, key: bool = False) -> str:
-    """A rule code, a prefix of codes (``G2``) or ``ALL``, upper-cased."""
+    """A rule code or name (``G201``, ``tool-trains-on-data``, any case), a prefix of codes (``G2``) or ``ALL``."""
     if not isinstance(value, str) or not value.strip():
-        raise _Invalid(f"expected a rule code or prefix such as G2 or M010 (got {value!r})", *at, key=key)
-    selector = value.strip().upper()
-    known = _known_codes()
-    if selector == "ALL" or any(code.startswith(selector) for code in known):
+        raise _Invalid(f"expected a rule code, name or prefix such as G2, M010 or tool-trains-on-data (got {value!r})",
+                       *at, key=key)
+    wanted = value.strip().lower()
+    rules = _rule_names()
+    if wanted in rules:
+        return rules[wanted]
+    selector = wanted.upper()
+    if selector == "ALL" or any(code.startswith(selector) for code in rules.values()):
         return selector
     typo = selector[:1] + selector[1:].translate(str.maketrans("OIL", "011"))
-    close = [typo] if typo in known else difflib.get_close_matches(selector, known, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]}?" if close else "; `genai-lint rules` lists them"
-    raise _Invalid(f"unknown rule code or prefix {value!r}{hint}", *at, key=key)
+    close = [typo] if typo.lower() in rules else difflib.get_close_matches(wanted, list(rules), n=1, cutoff=0.5)
+    hint = f"; did you mean {rules[close[0].lower()]}?" if close else "; `genai-lint rules` lists them"
+    raise _Invalid(f"unknown rule code, name or prefix {value!r}{hint}", *at, key=key)
 
 
 def _selectors(value: Any, *at: Any) -> list[str]:

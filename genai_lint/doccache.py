@@ -139,7 +139,8 @@ def _error_rows(errors: list[SchemaError]) -> list[list[Any]]:
 
 
 def _errors(entry: dict) -> list[SchemaError]:
-    return [SchemaError(tuple(e[0]), *e[1:6]) for e in entry["errors"]]
+    return [SchemaError(tuple(path), message, key, field, fix, missing)  # a shorter, older row is a miss
+            for path, message, key, field, fix, missing in entry["errors"]]
 
 
 def _span(span: Span) -> list[Any]:

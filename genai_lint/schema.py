@@ -183,6 +183,8 @@ def _explain(error: Any, data: Any, unexpected: str = "") -> SchemaError:
             fix = f'write a real date, quoted: `{name}: "YYYY-MM-DD"`'
         elif name == "sha256":
             fix = "run `genai-lint hash` to fill in the file's sha256"
+        elif name == "rule" and "waivers" in path and isinstance(value, str) and _rule_code(value):
+            fix = f"write `rule: {_rule_code(value)}` (a waiver names the rule by its code)"
         else:
             fix = f"write {title}" + (f" ({parent['description']})" if parent.get("description") else "")
     elif kind in ("MinItems", "MinLength"):
@@ -194,6 +196,14 @@ def _explain(error: Any, data: Any, unexpected: str = "") -> SchemaError:
     else:
         message = f"{name}: {error.message}"
     return SchemaError(path, message, field=_entry_field(path), fix=fix)
+
+
+def _rule_code(text: str) -> str | None:
+    """The code of the rule ``text`` names by code or name, in any case."""
+    from genai_lint.rules import all_rules
+
+    wanted = text.strip().lower()
+    return next((code for code, rule in all_rules().items() if wanted in (code.lower(), rule.name)), None)
 
 
 BOOLEAN_WORDS = {"yes": True, "y": True, "on": True, "no": False, "n": False, "off": False}

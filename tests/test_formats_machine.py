@@ -254,7 +254,7 @@ def test_junit_validates_and_counts(report, junit_schema) -> None:
     assert [s.get("id") for s in suites] == ["0", "1"]
     attributes = ("tests", "failures", "errors", "skipped")
     counts = [tuple(s.get(a) for a in attributes) for s in suites]
-    assert counts == [("4", "2", "0", "2"), ("2", "2", "0", "0")]
+    assert counts == [("4", "1", "0", "1"), ("2", "1", "0", "0")]  # fail-on error: the warnings pass
     cases = suites[0].findall("testcase")
     assert [c.get("name") for c in cases] == [
         "GA101 shot-001 4:3", "GA201 shot-002 9:3", "GA301 shot-002 10:3", "GA101 shot-003 14:3",
@@ -264,12 +264,23 @@ def test_junit_validates_and_counts(report, junit_schema) -> None:
     assert failure.get("type") == "GA101"
     assert "Consent missing for actor." in failure.get("message")
     assert "fix: Add consent_ref." in failure.text
-    assert cases[2].find("skipped").get("message").startswith("info:")
+    assert list(cases[1]) == list(cases[2]) == []
+    assert suites[0].find("system-out").text.splitlines() == [
+        "GA201 shot-002 9:3: warning stale-model: Model version is stale.",
+        "GA301 shot-002 10:3: info note-provenance: Provenance could be richer.",
+    ]
     assert cases[3].find("skipped").get("message").startswith("waived: Release signed on paper")
     weird = suites[1].findall("testcase")
     assert weird[0].get("name") == "GA201 1:1"
+    assert list(weird[0]) == []
     message = weird[1].find("failure").get("message")
     assert message == "budget-overrun: Budget over by 5%\nsee ledger"
+
+
+def test_junit_failures_follow_fail_on(tmp_path, junit_schema) -> None:
+    strict = dataclasses.replace(make_report(tmp_path), fail_on=Severity.INFO)
+    counts = [s.get("failures") for s in junit(strict, junit_schema).findall("testsuite")]
+    assert counts == ["3", "2"]
 
 
 def test_junit_empty_report_is_one_passing_case(tmp_path, junit_schema) -> None:

@@ -145,3 +145,55 @@ def test_a_named_yaml_file_with_manifest_version_is_checked_with_a_note(project,
     assert result.exit_code == 0, result.output
     assert "note: b/ai-register.yaml was checked because it was named" in result.output
     assert "in 1 manifest (1 asset)" in result.output
+
+
+def test_selectors_take_rule_names_and_any_case_everywhere(project):
+    manifest = CLEAN.replace("environment: enterprise", "environment: consumer")  # G301
+    root = project(manifest)
+    for selector in ("non-enterprise-tool", "NON-ENTERPRISE-TOOL", "g301", "g3", "G301"):
+        assert check_json(root, "--select", selector).codes() == {"G301"}, selector
+        assert "G301" not in check_json(root, "--ignore", selector).codes(), selector
+    configured = project(manifest, files={".genai-lint.yaml": "ignore: [non-enterprise-tool]\nseverity: {g301: error}\n"})
+    assert "G301" not in check_json(configured).codes()
+    result = run_cli("check", str(root), "--select", "tool-trains")
+    assert result.exit_code == 2 and "did you mean G201?" in result.stderr
+
+
+def test_junit_failures_match_the_exit_code(project, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    root = project(CLEAN.replace('    disclosed_on: "2026-05-02"\n', ""))  # G001, a warning
+    junit = tmp_path / "out.xml"
+    result = run_cli("check", str(root), "--date", "2026-06-01", "--output", f"junit:{junit}")
+    assert result.exit_code == 0
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite.get("failures") == "0" and suite.find("testcase/failure") is None
+    assert "G001 A-1" in suite.find("system-out").text
+    strict = run_cli("check", str(root), "--date", "2026-06-01", "--fail-on", "warning", "--output", f"junit:{junit}")
+    assert strict.exit_code == 1
+    assert ET.parse(junit).getroot().find("testsuite").get("failures") == "1"
+
+
+def test_a_waiver_naming_its_rule_in_lowercase_or_by_name_is_told_the_code(project):
+    for written in ("g001", "undisclosed-use"):
+        manifest = CLEAN.replace('    disclosed_on: "2026-05-02"\n', f"    waivers:\n      - rule: {written}\n        reason: ok\n")
+        assert only(check_json(project(manifest)), "M002")["fix"] == "write `rule: G001` (a waiver names the rule by its code)"
+
+
+def test_statistics_columns_are_aligned(project):
+    manifest = CLEAN.replace("environment: enterprise", "environment: consumer").replace('    disclosed_on: "2026-05-02"\n', "")
+    result = run_cli("check", str(project(manifest)), "--date", "2026-06-01", "--statistics")
+    rows = result.output.splitlines()[:-1]
+    assert len(rows) == 2
+    assert len({row.index("[") for row in rows}) == 1, rows
+    assert len({row.index(code) for row, code in zip(rows, ("G001", "G301"))}) == 1, rows
+
+
+def test_fix_line_sits_under_the_gutter_for_three_digit_lines(project):
+    padding = "".join(f"x-note-{n}: padding\n" for n in range(120))
+    manifest = CLEAN.replace("tools:\n", padding + "tools:\n").replace("tool: ent", "tool: nope")
+    lines = run_cli("check", str(project(manifest)), "--color", "never").output.splitlines()
+    head = next(index for index, line in enumerate(lines) if "M005" in line)
+    frame, fix = lines[head + 1], lines[head + 4]
+    assert frame == "    |" and fix.startswith("    = fix:"), (frame, fix)
+    assert fix.index("=") == frame.index("|")

@@ -6,12 +6,14 @@ Mapping:
   that has findings, named by its root-relative path, with ``package="genai-lint"`` and ``id``
   counting from 0.
 - Each finding is one ``<testcase name="CODE entry_id line:col" classname="path" time="0">``.
-- An active error or warning holds ``<failure type="CODE" message="name: message">`` whose text
-  gives location, entry, manifest and fix hint. JUnit's ``<error>`` is kept for tool failures,
-  so ``errors`` is always 0.
-- An active info finding, or a waived finding of any severity, holds
-  ``<skipped message="info: ..."/>`` or ``<skipped message="waived: reason: ..."/>``: visible in
-  dashboards, but not a failure.
+- An active finding at or above the run's ``--fail-on`` holds ``<failure type="CODE"
+  message="name: message">`` whose text gives location, entry, manifest and fix hint, so the
+  dashboard's colour matches the exit code. JUnit's ``<error>`` is kept for tool failures, so
+  ``errors`` is always 0.
+- An active finding below ``--fail-on`` is a passing testcase; its details are a line of the
+  suite's ``<system-out>``, prefixed with the testcase's name (the Ant schema allows
+  ``<system-out>`` only per suite, not per testcase).
+- A waived finding holds ``<skipped message="waived: reason: ..."/>``: visible, not a failure.
 - A report without findings becomes a single suite ``genai-lint`` with one passing testcase, so
   dashboards record a pass. (The report does not list clean files, so they get no suite.)
 
@@ -50,9 +52,8 @@ def render(report: Report, color: bool = False) -> str:
     if findings:
         for number, (path, group) in enumerate(by_path(findings)):
             suite = _suite(root, report, path, number, stamp, host)
-            for finding in group:
-                _testcase(suite, finding)
-            _close(suite)
+            output = [line for finding in group for line in _testcase(suite, finding, report.fail_on)]
+            _close(suite, output)
     else:
         suite = _suite(root, report, PACKAGE, 0, stamp, host)
         _element(suite, "testcase", name=f"{report.command}: {report.summary()}",
@@ -80,19 +81,22 @@ def _suite(parent: ET.Element, report: Report, name: str, number: int, stamp: st
     return suite
 
 
-def _testcase(suite: ET.Element, finding: Finding) -> None:
+def _testcase(suite: ET.Element, finding: Finding, fail_on: Severity) -> list[str]:
+    """Add the finding's testcase; return the lines it contributes to the suite's ``<system-out>``."""
     entry = f" {finding.entry_id}" if finding.entry_id is not None else ""
     name = f"{finding.code}{entry} {finding.span.line}:{finding.span.column}"
     case = _element(suite, "testcase", name=name, classname=finding.path, time="0")
     if finding.waived is not None:
         message = f"waived: {finding.waived.reason}: {finding.name}: {finding.message}"
         _element(case, "skipped", message=message)
-    elif finding.severity == Severity.INFO:
-        _element(case, "skipped", message=f"info: {finding.name}: {finding.message}")
-    else:
+    elif finding.severity >= fail_on:
         failure = _element(case, "failure", type=finding.code,
                            message=f"{finding.name}: {finding.message}")
         failure.text = xml_text(_details(finding))
+    else:
+        fix = f" (fix: {finding.fix})" if finding.fix else ""
+        return [f"{name}: {finding.severity} {finding.name}: {finding.message}{fix}"]
+    return []
 
 
 def _details(finding: Finding) -> str:
@@ -107,13 +111,15 @@ def _details(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def _close(suite: ET.Element) -> None:
+def _close(suite: ET.Element, output: list[str] = ()) -> None:
     """Fill in the suite's counts and append the trailing elements the schema requires."""
     cases = suite.findall("testcase")
     suite.set("tests", str(len(cases)))
     suite.set("failures", str(sum(case.find("failure") is not None for case in cases)))
     suite.set("skipped", str(sum(case.find("skipped") is not None for case in cases)))
-    _element(suite, "system-out")
+    system_out = _element(suite, "system-out")
+    if output:
+        system_out.text = xml_text("\n".join(printable(line) for line in output) + "\n")
     _element(suite, "system-err")
 
 

@@ -39,7 +39,8 @@ def render(report: Report, color: bool = False) -> str:
         if finding.path.endswith(TEXT_SUFFIXES):
             lines.extend(_frame(finding, sources.line(finding.path, finding.span.line), color))
         if finding.fix:
-            lines.append(f"   = {paint('fix', '32', color)}: {printable(finding.fix)}")
+            pad = " " * max(3, len(str(finding.span.line)) + 1)  # the "=" sits under the frame's "|"
+            lines.append(f"{pad}= {paint('fix', '32', color)}: {printable(finding.fix)}")
         lines.append("")
     lines.extend(log_line(printable(note)) for note in report.notes)
     summary = report.summary()
