@@ -11,7 +11,6 @@ data plus the new asset.
 from __future__ import annotations
 
 import copy
-import difflib
 import os
 import re
 from collections import Counter
@@ -19,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from genai_lint.edit import Editor, Source, double_quoted, render, same
+from genai_lint.edit import Editor, Source, double_quoted, plain_ok, render, same
 from genai_lint.project import Entry, Manifest, Project, relative
 from genai_lint.rehash import sha256_style, shown
 from genai_lint.sequences import format_ranges, parse_pattern, record_frames, sequence_digest
+from genai_lint.suggest import closest
 from genai_lint.writing import replace_if_unchanged
 
 if TYPE_CHECKING:
@@ -46,11 +46,43 @@ class Added:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Details:
+    """What ``add`` records beside the required fields; empty fields are not written."""
+
+    prompt: str | None = None
+    approvals: list[str] = field(default_factory=list)
+    disclosed_on: str | None = None
+    content: list[str] = field(default_factory=list)
+    inputs: list[dict] = field(default_factory=list)
+    talent: dict = field(default_factory=dict)
+
+
 def asset_choices(name: str) -> tuple[str, ...]:
-    """The values the manifest schema allows for the asset field ``name`` (``media``, ``purpose``)."""
+    """The values the manifest schema allows for the asset field ``name`` (``media``, ``purpose``, ``content``)."""
     from genai_lint.schema import schema
 
-    return tuple(schema()["$defs"]["asset"]["properties"][name]["enum"])
+    node = schema()["$defs"]["asset"]["properties"][name]
+    return tuple(node["enum"] if "enum" in node else node["items"]["enum"])
+
+
+def parse_input(text: str) -> dict:
+    """``REF:SOURCE:USE`` (the reference may itself hold colons) as an input entry; AddError when malformed."""
+    from genai_lint.schema import schema
+
+    fields = schema()["$defs"]["input"]["properties"]
+    ref, _, rest = text.rpartition(":")
+    ref, _, source = ref.rpartition(":")
+    use = rest
+    if not ref.strip():
+        raise AddError(f"--input {text!r}: expected REF:SOURCE:USE, e.g. boards/ep2_17.png:owned:conditioning")
+    for name, value in (("source", source), ("use", use)):
+        allowed = fields[name]["enum"]
+        if value not in allowed:
+            close = closest(value, allowed)
+            hint = f"did you mean '{close}'? " if close else ""
+            raise AddError(f"--input {text!r}: '{value}' is not a {name}; {hint}expected one of {', '.join(allowed)}")
+    return {"ref": ref, "source": source, "use": use}
 
 
 def next_id(asset_ids: Iterable[str], taken: Iterable[str] = ()) -> str:
@@ -74,7 +106,7 @@ def next_id(asset_ids: Iterable[str], taken: Iterable[str] = ()) -> str:
 
 
 def add_asset(file_arg: str, tools: list[str], media: str, purpose: str, deliverable: bool, created: str,
-              prompt: str | None = None, manifest_arg: str | None = None, cache: bool = True) -> Added:
+              details: Details | None = None, manifest_arg: str | None = None, cache: bool = True) -> Added:
     """Append the asset for ``file_arg`` to its manifest. Raises :class:`AddError` (or EditError) on a problem."""
     from genai_lint.context import Context
     from genai_lint.engine import Target, load_project, settings_for
@@ -113,7 +145,9 @@ def add_asset(file_arg: str, tools: list[str], media: str, purpose: str, deliver
             raise AddError(f"{file_arg} is already recorded as {asset.label()} ({shown(asset.manifest)}:{line}); "
                            "`genai-lint hash` refreshes its sha256")
     tools = list(dict.fromkeys(tools))
-    _check_tools(project, tools)
+    details = details or Details()
+    _check_known("tool", project.tools, tools)
+    _check_known("approval", project.approvals, details.approvals)
     warnings = [f"{shown(other)}: did not load, so its ids were not considered for the new id"
                 for other in project.manifests if other.error is not None and other is not manifest]
     digest = digest or _digest(located.path, project.root, cache)
@@ -122,8 +156,10 @@ def add_asset(file_arg: str, tools: list[str], media: str, purpose: str, deliver
                         *(a.data.get("id") for a in project.assets if isinstance(a.data.get("id"), str))])
     new = {"id": asset_id, "path": path, **({"frames": frames} if frames else {}), "sha256": digest, "tool": tools[0] if len(tools) == 1 else list(tools),
            "media": media, "purpose": purpose, "deliverable": deliverable, "created": created}
-    if prompt is not None:
-        new["prompt"] = prompt
+    optional = {"disclosed_on": details.disclosed_on, "prompt": details.prompt,
+                "approvals": list(dict.fromkeys(details.approvals)), "content": list(dict.fromkeys(details.content)),
+                "inputs": details.inputs, "talent": details.talent}
+    new.update({name: value for name, value in optional.items() if value})
     line = _append(manifest, new)
     return Added(manifest.path, line, asset_id, path, digest, warnings)
 
@@ -185,16 +221,17 @@ def _manifest_for(project: Project, file: Path, chosen: Path | None) -> Manifest
                    f"root {project.root}; create one with `genai-lint init` or name one with --manifest")
 
 
-def _check_tools(project: Project, tools: list[str]) -> None:
-    known = sorted(project.tools)
-    for tool in tools:
-        if tool in project.tools:
+def _check_known(kind: str, register: dict, wanted: list[str]) -> None:
+    """Every id in ``wanted`` must be in the ``kind`` register; else one line with a did-you-mean."""
+    known = sorted(register)
+    for item in wanted:
+        if item in register:
             continue
         if not known:
-            raise AddError(f"unknown tool '{tool}': no tool is registered yet; add it to a tools: register first")
-        close = difflib.get_close_matches(tool, known, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known tools: {', '.join(known)}"
-        raise AddError(f"unknown tool '{tool}'; {hint}")
+            raise AddError(f"unknown {kind} '{item}': no {kind} is registered yet; add it to a {kind}s: register first")
+        close = closest(item, known)
+        hint = f"did you mean '{close}'?" if close else f"known {kind}s: {', '.join(known)}"
+        raise AddError(f"unknown {kind} '{item}'; {hint}")
 
 
 def _digest(path: Path, root: Path, cache: bool) -> str:
@@ -220,8 +257,15 @@ def _append(manifest: Manifest, new: dict) -> int:
                "[" + ", ".join(render(item, "plain") for item in tool) + "]"),
               ("media", render(new["media"], "plain")), ("purpose", render(new["purpose"], "plain")),
               ("deliverable", "true" if new["deliverable"] else "false"), ("created", double_quoted(new["created"]))]
+    if "disclosed_on" in new:
+        fields.append(("disclosed_on", double_quoted(new["disclosed_on"])))
     if "prompt" in new:
         fields.append(("prompt", double_quoted(new["prompt"])))
+    for name in ("approvals", "content", "inputs"):
+        if name in new:
+            fields.append((name, _flow(new[name])))
+    if "talent" in new:
+        fields.append(("talent", _flow(new["talent"])))
     editor.append_item("assets", fields)
     expected = copy.deepcopy(editor.document.data)
     if not isinstance(expected.get("assets"), list):
@@ -230,3 +274,18 @@ def _append(manifest: Manifest, new: dict) -> int:
     text, document = editor.verify(expected)
     replace_if_unchanged(manifest.path, source.raw, source.encode(text))
     return document.span(("assets", len(expected["assets"]) - 1, "id")).line
+
+
+_FLOW_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _flow(value: object) -> str:
+    """``value`` (lists, mappings, text, booleans) as one line of YAML flow style."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_flow(item)}" for key, item in value.items()) + "}"
+    text = str(value)
+    return text if _FLOW_PLAIN.fullmatch(text) and plain_ok(text) else double_quoted(text)

@@ -146,7 +146,8 @@ class _OneLineUsage(click.Group):
             from genai_lint.safe_text import printable
 
             where = exc.ctx.command_path if exc.ctx else "genai-lint"
-            click.echo(f"genai-lint: error: {printable(exc.format_message())} (see `{where} --help`)", err=True)
+            message = " ".join(exc.format_message().split())  # click lists choices over several lines
+            click.echo(f"genai-lint: error: {printable(message)} (see `{where} --help`)", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
@@ -466,7 +467,8 @@ class _AssetChoice(click.Choice):
         return asset_choices(self.field)
 
 
-def _created(value: str | None) -> str:
+def _created(value: str | None, flag: str = "--created") -> str:
+    """The date ``value`` (YYYY-MM-DD), default today."""
     if value is None:
         return dt.date.today().isoformat()
     try:
@@ -474,7 +476,7 @@ def _created(value: str | None) -> str:
             raise ValueError(value)
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--created") from None
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from None
 
 
 @main.command()
@@ -485,28 +487,50 @@ def _created(value: str | None) -> str:
 @click.option("--purpose", required=True, type=_AssetChoice("purpose"), help="What it is for.")
 @click.option("--deliverable", is_flag=True, help="It appears in the final deliverables.")
 @click.option("--prompt", help="The prompt used.")
+@click.option("--approval", "approvals", multiple=True, metavar="ID",
+              help="An approval that covers it, by its id in an approvals register (repeatable).")
+@click.option("--disclose", is_flag=True, help="Its use has been reported to the studio: disclosed_on today.")
+@click.option("--disclosed-on", "disclosed_text", metavar="YYYY-MM-DD",
+              help="When its use was reported to the studio (implies --disclose).")
+@click.option("--content", "content", multiple=True, type=_AssetChoice("content"),
+              help="What it is or depicts (repeatable).")
+@click.option("--input", "input_texts", multiple=True, metavar="REF:SOURCE:USE",
+              help="What was fed to the tool, e.g. boards/17.png:owned:conditioning (repeatable).")
+@click.option("--talent", "talent_name", metavar="NAME", help="The performer whose likeness, voice or performance it involves.")
+@click.option("--consent", metavar="REF", help="The performer's written consent document (with --talent).")
+@click.option("--union-covered", is_flag=True, help="The performer's work is covered by a union agreement (with --talent).")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False),
               help="Record it in this manifest (default: the nearest one in PATH's folder or its parents).")
 @click.option("--created", "created_text", metavar="YYYY-MM-DD", help="When it was generated (default today).")
 @click.option("--no-cache", is_flag=True, help="Hash the file again instead of using .genai-lint-cache/.")
 def add(path: str, tools: tuple[str, ...], media: str, purpose: str, deliverable: bool, prompt: str | None,
+        approvals: tuple[str, ...], disclose: bool, disclosed_text: str | None, content: tuple[str, ...],
+        input_texts: tuple[str, ...], talent_name: str | None, consent: str | None, union_covered: bool,
         manifest_path: str | None, created_text: str | None, no_cache: bool) -> None:
     """Record the generated file PATH as a new asset: the next free id, its sha256, today's date.
 
     The entry is appended to the manifest's assets: list with the list's own indentation;
     every other byte of the manifest stays as it was, and the file is written atomically.
-    The tool must be in a tools register. Add `disclosed_on` once the use is reported to the
-    studio (G001 reminds you until then).
+    The tool and approvals must be in their registers. Pass --disclose once the use is reported
+    to the studio (G001 reminds you until then).
     """
-    from genai_lint.add import AddError, add_asset
+    from genai_lint.add import AddError, Details, add_asset, parse_input
     from genai_lint.edit import EditError
     from genai_lint.safe_text import printable
     from genai_lint.loader import LoadError
     from genai_lint.project import relative
 
     created = _created(created_text)
+    if (consent or union_covered) and not talent_name:
+        raise Failure("--consent and --union-covered describe a performer: name them with --talent")
+    talent = {"name": talent_name, **({"consent": consent} if consent else {}),
+              **({"union_covered": True} if union_covered else {})} if talent_name else {}
+    disclosed_on = _created(disclosed_text, "--disclosed-on") if disclosed_text or disclose else None
+    inputs = [run_guarded(_user_errors(parse_input, AddError), text) for text in input_texts]
+    details = Details(prompt=prompt, approvals=list(approvals), disclosed_on=disclosed_on, content=list(content),
+                      inputs=inputs, talent=talent)
     added = run_guarded(_user_errors(add_asset, AddError, EditError, LoadError), path, list(tools), media, purpose,
-                        deliverable, created, prompt=prompt, manifest_arg=manifest_path, cache=not no_cache)
+                        deliverable, created, details, manifest_arg=manifest_path, cache=not no_cache)
     for warning in added.warnings:
         click.echo(f"warning: {printable(warning)}", err=True)
     click.echo(printable(f"{relative(added.manifest, Path.cwd().resolve())}:{added.line}: added {added.id} "

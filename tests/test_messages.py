@@ -197,3 +197,56 @@ def test_fix_line_sits_under_the_gutter_for_three_digit_lines(project):
     frame, fix = lines[head + 1], lines[head + 4]
     assert frame == "    |" and fix.startswith("    = fix:"), (frame, fix)
     assert fix.index("=") == frame.index("|")
+
+
+NEW_PNG = b"\x89PNG\r\n\x1a\n a new generated voice take"
+
+
+def test_add_records_approvals_disclosure_prompt_inputs_and_talent_so_check_passes(project):
+    root = project(CLEAN.replace("scopes: [final-deliverable]", "scopes: [final-deliverable, talent-performance]"),
+                   files={"take.wav": NEW_PNG})
+    result = run_cli("add", str(root / "take.wav"), "--tool", "ent", "--media", "voice", "--purpose", "final",
+                     "--deliverable", "--approval", "APR-1", "--disclosed-on", "2026-05-03", "--created", "2026-05-02",
+                     "--prompt", 'Harbour at dusk: "wide"', "--input", "takes/ep2:17.wav:talent:conditioning",
+                     "--content", "talent-voice", "--talent", "J. Doe", "--consent", "CONSENT-7", "--union-covered")
+    assert result.exit_code == 0, result.stderr
+    import yaml
+
+    asset = yaml.safe_load((root / "genai-manifest.yaml").read_text())["assets"][-1]
+    assert asset["approvals"] == ["APR-1"] and asset["disclosed_on"] == "2026-05-03"
+    assert asset["prompt"] == 'Harbour at dusk: "wide"'
+    assert asset["inputs"] == [{"ref": "takes/ep2:17.wav", "source": "talent", "use": "conditioning"}]
+    assert asset["talent"] == {"name": "J. Doe", "consent": "CONSENT-7", "union_covered": True}
+    assert asset["content"] == ["talent-voice"]
+    checked = check_json(root)
+    assert checked.exit_code == 0 and checked.findings == [], checked.findings
+
+
+def test_add_disclose_defaults_to_today(project):
+    import datetime as dt
+
+    import yaml
+
+    root = project(files={"new.png": NEW_PNG})
+    assert run_cli("add", str(root / "new.png"), "--tool", "ent", "--media", "image", "--purpose", "concept",
+                   "--disclose").exit_code == 0
+    asset = yaml.safe_load((root / "genai-manifest.yaml").read_text())["assets"][-1]
+    assert asset["disclosed_on"] == dt.date.today().isoformat()
+
+
+def test_add_errors_are_one_line(project):
+    root = project(files={"new.png": NEW_PNG})
+    base = ("add", str(root / "new.png"), "--tool", "ent", "--media", "image")
+    cases = [
+        ((), "Missing option '--purpose'. Choose from: ideation, concept, previs, reference, temp, final"),
+        (("--purpose", "concept", "--approval", "APR-l"), "unknown approval 'APR-l'; did you mean 'APR-1'?"),
+        (("--purpose", "concept", "--input", "board:owend:conditioning"), "'owend' is not a source; did you mean 'owned'?"),
+        (("--purpose", "concept", "--input", "board"), "expected REF:SOURCE:USE"),
+        (("--purpose", "concept", "--consent", "C-1"), "name them with --talent"),
+    ]
+    for extra, expected in cases:
+        result = run_cli(*base, *extra)
+        assert result.exit_code == 2, extra
+        assert len(result.stderr.splitlines()) == 1 and "\\n" not in result.stderr and "\\t" not in result.stderr
+        assert expected in result.stderr, result.stderr
+    assert (root / "genai-manifest.yaml").read_text() == CLEAN
