@@ -449,6 +449,8 @@ def init(directory: Path) -> None:
     else:
         click.echo(f"\nThe pre-commit hook (in {PRE_COMMIT_NAME}; run `pre-commit install` to enable it):\n")
     click.echo(PRE_COMMIT_SNIPPET)
+    click.echo("Replace https://github.com/YOUR-ORG/genai-lint with where your studio keeps genai-lint (a git URL or "
+               "the path of a local clone) and REV with a tag or commit of it.\n")
     click.echo("Next: record your tools in genai-manifest.yaml, then "
                "`genai-lint add FILE --tool ID --media M --purpose P` for each generated asset.")
 

@@ -104,13 +104,17 @@ expiring-days: 30
 """
 
 PRE_COMMIT_SNIPPET = """\
+# .pre-commit-config.yaml in the production repository
 repos:
-  - repo: https://github.com/genai-lint/genai-lint
-    rev: v0.1.0
+  - repo: https://github.com/YOUR-ORG/genai-lint
+    rev: REV
     hooks:
-      - id: genai-lint
-      # - id: genai-lint-hash   # also fail when an asset's sha256 is missing or stale
+      - id: genai-lint          # check the staged manifests
+        verbose: true
+      - id: genai-lint-hash     # fail when a declared sha256 is missing or stale
+        verbose: true
 """
+"""The README's pre-commit configuration, word for word (a test compares them)."""
 
 
 class InitError(Exception):

@@ -44,8 +44,9 @@ def test_init_then_check_passes_with_no_findings(tmp_path):
 def test_init_writes_the_pre_commit_config(tmp_path):
     assert run_cli("init", cwd=tmp_path).exit_code == 0
     config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())
-    assert config == {"repos": [{"repo": "https://github.com/genai-lint/genai-lint", "rev": "v0.1.0",
-                                 "hooks": [{"id": "genai-lint"}]}]}
+    assert config == {"repos": [{"repo": "https://github.com/YOUR-ORG/genai-lint", "rev": "REV",
+                                 "hooks": [{"id": "genai-lint", "verbose": True},
+                                           {"id": "genai-lint-hash", "verbose": True}]}]}
 
 
 def test_init_template_is_commented_and_names_the_production_after_the_folder(tmp_path):

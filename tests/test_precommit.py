@@ -279,5 +279,5 @@ def test_plain_hook_says_when_genai_lint_is_missing(plain):
     result = commit(plain, env={**plain.env, "GENAI_LINT": "genai-lint-missing"})
     assert result.returncode == 1
     assert "'genai-lint-missing' is not installed or not on PATH" in result.stderr
-    assert "pip install genai-lint" in result.stderr
+    assert 'pipx install "git+https://github.com/YOUR-ORG/genai-lint@REV"' in result.stderr
     assert plain.run("git", "rev-parse", "--verify", "HEAD").returncode != 0  # nothing was committed
