@@ -151,8 +151,7 @@ def _examine(delivery: Path, ctx: Context) -> list[DeliveredFile]:
         if item.sha256 and not item.assets:
             item.scan = scan(path)
             item.markers = list(item.scan.markers)
-            if item.scan.problem:
-                item.problem = f"provenance could not be parsed: {item.scan.problem}"
+            item.problem = item.scan.problem
         delivered.append(item)
     return delivered
 

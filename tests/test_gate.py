@@ -13,9 +13,9 @@ import pytest
 
 from conftest import CLEAN, EXAMPLES, REPO, run_cli
 from genai_lint.loader import load
+from signing import GENERATOR, signed
 
 AURORA = EXAMPLES / "aurora"
-C2PA = REPO / "tests" / "data" / "c2pa-public-testfiles"
 DST = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 
 
@@ -75,15 +75,29 @@ def test_gate_reports_exactly_the_undeclared_ai_image_and_the_leaked_temp_asset(
     assert gate_json(delivery)[0].exit_code == 0
 
 
-def test_real_content_credentials_only_generative_ones_flagged(tmp_path):
+def test_content_credentials_signed_by_the_sdk_only_generative_ones_flagged(tmp_path):
     delivery = tmp_path / "delivery"
     delivery.mkdir()
-    for name in ("pdf/adobe-20240110-single_manifest_store.pdf", "image/jpeg/adobe-20220124-C.jpg",
-                 "image/jpeg/nikon-20221019-building.jpeg", "image/jpeg/truepic-20230212-camera.jpg"):
-        shutil.copyfile(C2PA / name, delivery / Path(name).name)
+    for extension in ("jpg", "png", "pdf"):
+        (delivery / f"generated.{extension}").write_bytes(signed(extension, generative=True))
+        (delivery / f"camera.{extension}").write_bytes(signed(extension, generative=False))
     result, findings = gate_json(delivery)
-    assert [(f["code"], Path(f["path"]).name) for f in findings] == [
-        ("D801", "adobe-20240110-single_manifest_store.pdf")]
+    assert sorted((f["code"], Path(f["path"]).name) for f in findings) == [
+        ("D801", "generated.jpg"), ("D801", "generated.pdf"), ("D801", "generated.png")]
+    assert all(f"C2PA claim by {GENERATOR}" in f["message"] for f in findings)
+
+
+def test_files_not_read_are_flagged_with_the_reason(tmp_path):
+    delivery = tmp_path / "delivery"
+    delivery.mkdir()
+    (delivery / "random.png").write_bytes(bytes(range(256)) * 8)
+    (delivery / "layers.psd").write_bytes(b"8BPS\0\1" + bytes(40))
+    (delivery / "notes.txt").write_text("reel 1, take 3\n")
+    result, findings = gate_json(delivery)
+    assert sorted((f["code"], Path(f["path"]).name, f["message"]) for f in findings) == [
+        ("D803", "layers.psd", "PSD: no reader"),
+        ("D803", "random.png", "not a PNG although named .png (content not recognised)"),
+    ]
 
 
 def test_matched_deliverable_without_final_approval_is_g401(tmp_path, project):

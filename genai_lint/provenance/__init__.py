@@ -35,13 +35,14 @@ import importlib
 import os
 import pkgutil
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from genai_lint.provenance.budget import Limits, MiB, Work, budgeted
 from genai_lint.provenance.evidence import Marker, UnreadableFile
-from genai_lint.provenance.registry import HEAD, identify
-from genai_lint.provenance.source import MiB, Source
+from genai_lint.provenance.registry import Format, claimed_by, identify
+from genai_lint.provenance.source import Source
 
-__all__ = ["Marker", "Scan", "UnreadableFile", "scan"]
+__all__ = ["Limits", "Marker", "Scan", "UnreadableFile", "Work", "scan"]
 
 for _module in pkgutil.iter_modules(__path__):  # every module registers the formats it reads
     importlib.import_module(f"{__name__}.{_module.name}")
@@ -54,36 +55,73 @@ class Scan:
     ``format`` is the format identified from the content ("PNG", "MP4", ...; "unknown" when no
     registered format matches), ``reader`` the reader module that scanned it (``None`` when none
     did), ``markers`` the provenance markers found, in order, and ``problem`` the one-line reason
-    the file could not be read (``None`` when it was read to the end).
+    the file could not be verified (``None`` when it was read to the end and is what its name says).
+    ``work`` is what reading it cost (bytes inflated, container items walked, bytes examined).
     """
 
     format: str
     reader: str | None
     markers: tuple[Marker, ...] = ()
     problem: str | None = None
+    work: Work = field(default_factory=Work, compare=False)
 
 
-def scan(path: str | os.PathLike[str], *, max_payload: int = 16 * MiB) -> Scan:
+def scan(path: str | os.PathLike[str], *, max_payload: int = 16 * MiB, limits: Limits | None = None) -> Scan:
     """Identify the file at ``path`` by its content and read its provenance markers, without duplicates.
 
-    Reads only container headers and metadata payloads, each capped at ``max_payload`` bytes.
-    Never raises for a bad file: a file that cannot be opened or whose structure is corrupt has
-    a ``problem``.
+    Reads only container headers and metadata payloads, each capped at ``max_payload`` bytes,
+    within the work budgets of ``limits`` (past one, the problem is "too complex to verify").
+    Never raises for a bad file: a file that cannot be opened, whose structure is corrupt, whose
+    format has no reader or whose content is not what its extension says has a ``problem``.
     """
     if max_payload < 1:
         raise ValueError("max_payload must be positive")
-    fmt = None
+    with budgeted(limits or Limits()) as budget:
+        try:
+            mode = os.stat(path).st_mode
+            if not stat.S_ISREG(mode):
+                raise UnreadableFile("is a directory" if stat.S_ISDIR(mode) else "not a regular file")
+            with open(path, "rb", buffering=0) as f:
+                src = Source(f, os.fstat(f.fileno()).st_size, max_payload)
+                fmt = identify(src)
+                result = replace(_read(src, fmt), work=budget.work)
+        except (OSError, UnreadableFile) as exc:
+            reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return Scan("unknown", None, problem=reason, work=budget.work)
+    mismatch = _mismatch(os.fspath(path), fmt, src.size)
+    if mismatch is None:
+        return result
+    return replace(result, problem=f"{mismatch}; {result.problem}" if result.reader and result.problem else mismatch)
+
+
+def _read(src: Source, fmt: Format | None) -> Scan:
+    if src.size == 0:
+        return Scan("empty", None)  # nothing to carry provenance: read
+    if fmt is None:
+        return Scan("unknown", None, problem="format not recognised from its content: no reader")
+    if fmt.read is None:
+        return Scan(fmt.name, None, problem=f"{fmt.name}: no reader")
     try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
-            raise UnreadableFile("is a directory" if stat.S_ISDIR(mode) else "not a regular file")
-        with open(path, "rb", buffering=0) as f:
-            src = Source(f, os.fstat(f.fileno()).st_size, max_payload)
-            fmt = identify(src.read(0, min(src.size, HEAD), "file header"), src.size)
-            if fmt is None:
-                return Scan("unknown", None)
-            return Scan(fmt.name, fmt.reader, tuple(dict.fromkeys(fmt.read(src))))
+        markers = tuple(dict.fromkeys(fmt.read(src)))
     except UnreadableFile as exc:
-        return Scan(fmt.name if fmt else "unknown", fmt.reader if fmt else None, problem=str(exc))
-    except OSError as exc:
-        return Scan("unknown", None, problem=exc.strerror.lower() if exc.strerror else str(exc))
+        return Scan(fmt.name, fmt.reader, problem=f"{fmt.name} could not be read: {exc}")
+    if src.budget.work.stores:  # an embedded store was read: a pointer to a remote copy adds nothing to judge
+        markers = tuple(m for m in markers if m.kind != "external-manifest")
+    return Scan(fmt.name, fmt.reader, markers)
+
+
+def _mismatch(path: str, fmt: Format | None, size: int) -> str | None:
+    """Why the content is not what the file's extension says, or ``None`` when it is (or says nothing)."""
+    extension = os.path.splitext(path)[1].lower()
+    expected = claimed_by(extension)
+    if not expected or (fmt is not None and any(fmt.reader == other.reader for other in expected)):
+        return None
+    if size == 0 and any(other.reader == "text" for other in expected):
+        return None  # an empty text file is a text file
+    content = "an empty file" if size == 0 else (f"content is {fmt.name}" if fmt else "content not recognised")
+    return f"not {_article(expected[0].name)} although named {extension} ({content})"
+
+
+def _article(name: str) -> str:
+    spoken_vowel = name[0] in "AEIOU" or name.startswith(("MP", "MOV", "M4A", "MXF", "SVG", "SRT", "XML"))
+    return f"an {name}" if spoken_vowel else f"a {name}"

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import binascii
 import re
+from dataclasses import replace
 from collections.abc import Iterator
 
 from genai_lint.provenance import cbor
+from genai_lint.provenance.budget import current
 from genai_lint.provenance.evidence import Hit, Marker, UnreadableFile, emit, printable
 from genai_lint.provenance.fingerprints import parse_json
 from genai_lint.provenance.registry import reader
 from genai_lint.provenance.source import MAX_DEPTH, Box, Source, boxes
+from genai_lint.provenance.x509 import signer_organisation
 from genai_lint.provenance.xmp import DST_PREFIX, dst_hit
 
 SIGNATURE = b"jumdc2pa" + bytes.fromhex("00110010800000aa00389b71")
@@ -38,10 +41,11 @@ def c2pa_hits(store: bytes) -> list[Hit]:
     """Hits from a C2PA manifest store; an undecodable store is itself a hit for review."""
     hits: list[Hit] = []
     try:
-        for hit in _store_hits(Source.of(store)):  # one by one: keep the hits found before a defect
-            hits.append(hit)
+        hits.extend(_store_hits(Source.of(store)))
     except UnreadableFile as exc:
         hits.append(Hit("c2pa-undecoded", "C2PA manifest store not decodable", False, str(exc)))
+    else:
+        current().work.stores += 1
     return hits
 
 
@@ -59,17 +63,44 @@ def _manifest_hits(src: Source, kind: bytes, label: str, parts: list[Box]) -> It
     if kind == b"c2cm" or any(part[0] == b"brob" for part in parts):
         yield Hit("c2pa-undecoded", "compressed C2PA manifest", False, f"C2PA manifest {label}")
         return
+    boxes_by_kind: dict[bytes, list[Box]] = {}
     for part_kind, _, body, end in parts:
-        if part_kind != b"jumb":
-            continue
-        store_kind, _, assertions = _superbox(src, body, end)
-        if store_kind == b"c2as":
-            for _, _, assertion, assertion_end in (a for a in assertions if a[0] == b"jumb"):
-                _, assertion_label, contents = _superbox(src, assertion, assertion_end)
-                yield from _assertion_hits(src, label, assertion_label, contents)
+        if part_kind == b"jumb":
+            store_kind, _, children = _superbox(src, body, end)
+            boxes_by_kind.setdefault(store_kind, children)
+    claimant = _claimant(src, boxes_by_kind.get(b"c2cl", []), boxes_by_kind.get(b"c2cs", []))
+    for _, _, assertion, assertion_end in (a for a in boxes_by_kind.get(b"c2as", []) if a[0] == b"jumb"):
+        _, assertion_label, contents = _superbox(src, assertion, assertion_end)
+        yield from _assertion_hits(src, label, assertion_label, contents, claimant)
 
 
-def _assertion_hits(src: Source, manifest: str, label: str, parts: list[Box]) -> Iterator[Hit]:
+def _cbor_content(src: Source, parts: list[Box]) -> object:
+    """The decoded content of the first ``cbor`` box among ``parts`` (``None`` when there is none)."""
+    for kind, _, body, end in parts:
+        if kind == b"cbor":
+            return cbor.decode(src.read(body, end - body, "C2PA CBOR box"))
+    return None
+
+
+def _claimant(src: Source, claim: list[Box], signature: list[Box]) -> str:
+    """Who made the claim, in words: the claim generator, and the signer's organisation when known."""
+    content = _cbor_content(src, claim)
+    name = ""
+    if isinstance(content, dict):
+        info = content.get("claim_generator_info")
+        first = info[0] if isinstance(info, list) and info else info
+        if isinstance(first, dict) and isinstance(first.get("name"), str):
+            name = first["name"]
+        elif isinstance(content.get("claim_generator"), str):
+            name = content["claim_generator"].split("/")[0].split(" ")[0].replace("_", " ")
+    organisation = signer_organisation(_cbor_content(src, signature))
+    name, organisation = printable(name[:80]), printable(organisation[:80])
+    if name and organisation and organisation.lower() not in name.lower():
+        return f"{name} (signed by {organisation})"
+    return name or organisation or "an unnamed generator"
+
+
+def _assertion_hits(src: Source, manifest: str, label: str, parts: list[Box], claimant: str) -> Iterator[Hit]:
     if _ACTIONS_LABEL.fullmatch(label):
         hit_kind = "c2pa-generative-action"
     elif _IPTC_LABEL.fullmatch(label):
@@ -86,7 +117,8 @@ def _assertion_hits(src: Source, manifest: str, label: str, parts: list[Box]) ->
             for action, value in _source_types(decoded):
                 note = f"{where}, action {printable(action)}" if action else where
                 if hit := dst_hit(hit_kind, DST_PREFIX.sub("", value.strip(), count=1), note):
-                    yield hit
+                    said = f", action {printable(action)}" if action else f", assertion {label}"
+                    yield replace(hit, summary=f"C2PA claim by {claimant}{said}, digitalSourceType {hit.value}")
 
 
 def _source_types(node: object, action: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:

@@ -17,6 +17,8 @@ class Marker:
     ``where`` a human description of the container element, whose byte offset is ``offset``.
     ``generative`` is true for declared generative AI and false for weaker evidence that a
     human should review (``compositeSynthetic``, an undecodable C2PA store, a remote manifest).
+    ``summary`` says it in words ("C2PA claim by Sora (signed by OpenAI), action c2pa.created,
+    digitalSourceType trainedAlgorithmicMedia", "ComfyUI workflow in EXIF Model").
     """
 
     kind: str
@@ -24,6 +26,11 @@ class Marker:
     where: str
     offset: int
     generative: bool
+    summary: str = ""
+
+    def describe(self) -> str:
+        """The evidence in words, naming the generator when the file does."""
+        return self.summary or f"{self.kind} '{self.value}'"
 
 
 class UnreadableFile(Exception):
@@ -38,6 +45,7 @@ class Hit:
     value: str
     generative: bool
     note: str = ""
+    summary: str = ""
 
 
 def printable(text: str | bytes) -> str:
@@ -53,7 +61,7 @@ def emit(where: str, offset: int, analyse: Callable[..., list[Hit]], *args: obje
         raise UnreadableFile(f"{exc} in {where}") from None
     for hit in hits:
         located = f"{where}: {hit.note}" if hit.note else where
-        yield Marker(hit.kind, hit.value, located, offset, hit.generative)
+        yield Marker(hit.kind, hit.value, located, offset, hit.generative, hit.summary)
 
 
 def noted(hit: Hit, note: str) -> Hit:

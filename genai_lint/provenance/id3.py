@@ -9,14 +9,10 @@ from collections.abc import Iterator
 from genai_lint.provenance.c2pa import c2pa_hits
 from genai_lint.provenance.evidence import Marker, UnreadableFile, emit, printable
 from genai_lint.provenance.registry import reader
-from genai_lint.provenance.source import Source
+from genai_lint.provenance.source import Source, synchsafe
 from genai_lint.provenance.xmp import xmp_hits
 
 _ID3_STRING = {False: re.compile(rb"[^\0]*\0"), True: re.compile(rb"(?:..)*?\0\0", re.S)}  # by "is UTF-16"
-
-
-def _synchsafe(raw: bytes) -> int:
-    return sum((b & 0x7F) << (7 * i) for i, b in enumerate(reversed(raw)))
 
 
 def _resync(data: bytes) -> bytes:
@@ -31,22 +27,23 @@ def _is_mpeg_audio(head: bytes, size: int) -> bool:
 @reader("MP3", _is_mpeg_audio, extensions=[".mp3"], fallback=True)
 def read_id3(src: Source) -> Iterator[Marker]:
     if src.read(0, min(src.size, 3), "ID3v2 header") == b"ID3":
-        yield from _id3_tag(src, 0)
+        yield from tag_markers(src, 0)
     end = src.size
     if end >= 128 and src.read(end - 128, 3, "ID3v1 tag") == b"TAG":
         end -= 128
     if end >= 20 and (footer := src.read(end - 10, 10, "ID3v2 footer"))[:3] == b"3DI":
-        start = end - 20 - _synchsafe(footer[6:10])
+        start = end - 20 - synchsafe(footer[6:10])
         if start < 0:
             raise UnreadableFile(f"corrupt ID3v2 footer at byte {end - 10}")
-        yield from _id3_tag(src, start)
+        yield from tag_markers(src, start)
 
 
-def _id3_tag(src: Source, start: int) -> Iterator[Marker]:
+def tag_markers(src: Source, start: int) -> Iterator[Marker]:
+    """Markers in the PRIV (XMP) and GEOB (C2PA) frames of the ID3v2 tag at ``start``."""
     head = src.read(start, 10, "ID3v2 header")
     if head[:3] != b"ID3" or head[3] not in (2, 3, 4) or any(b & 0x80 for b in head[6:10]):
         raise UnreadableFile(f"corrupt ID3v2 header at byte {start}")
-    version, flags, end = head[3], head[5], start + 10 + _synchsafe(head[6:10])
+    version, flags, end = head[3], head[5], start + 10 + synchsafe(head[6:10])
     if end > src.size:
         raise UnreadableFile(f"truncated ID3v2 tag at byte {start}")
     if version == 2:  # ID3v2.2 has neither PRIV nor the frame layout below
@@ -57,7 +54,7 @@ def _id3_tag(src: Source, start: int) -> Iterator[Marker]:
         shift, pos, end = pos, 0, tag.size
     if flags & 0x40:
         size = tag.read(pos, 4, "ID3v2 extended header")
-        pos += _synchsafe(size) if version == 4 else 4 + int.from_bytes(size, "big")
+        pos += synchsafe(size) if version == 4 else 4 + int.from_bytes(size, "big")
     for frame_pos, frame_id, data in _id3_frames(tag, pos, end, version):
         yield from _id3_frame_markers(frame_pos + shift, frame_id, data)
 
@@ -68,7 +65,7 @@ def _id3_frames(src: Source, pos: int, end: int, version: int) -> Iterator[tuple
         frame_id, raw_size, flags = struct.unpack(">4s4sH", src.read(pos, 10, "ID3v2 frame header"))
         if frame_id[0] == 0:
             return
-        size = _synchsafe(raw_size) if version == 4 else int.from_bytes(raw_size, "big")
+        size = synchsafe(raw_size) if version == 4 else int.from_bytes(raw_size, "big")
         if pos + 10 + size > end:
             raise UnreadableFile(f"truncated ID3v2 frame at byte {pos}")
         hidden = flags & (0x000C if version == 4 else 0x00C0)  # compressed or encrypted

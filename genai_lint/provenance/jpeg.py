@@ -14,6 +14,7 @@ from genai_lint.provenance.xmp import xmp_hits
 
 _XMP_ID = b"http://ns.adobe.com/xap/1.0/\0"
 _XMP_EXT_ID = b"http://ns.adobe.com/xmp/extension/\0"
+_STRAY_MAX = 4096  # stray bytes tolerated between two segments
 
 
 @dataclass(slots=True)
@@ -42,8 +43,13 @@ def _jpeg_segments(src: Source) -> Iterator[tuple[int, int, bytes]]:
     pos = 2
     while True:
         prefix, marker = src.read(pos, 2, "JPEG marker")
-        if prefix != 0xFF:
-            raise UnreadableFile(f"invalid JPEG marker at byte {pos}")
+        if prefix != 0xFF:  # stray bytes after a segment (some writers leave a few): skip to the next marker
+            ahead = src.read(pos, min(_STRAY_MAX, src.size - pos), "JPEG marker")
+            skip = ahead.find(b"\xff")
+            if skip < 0:
+                raise UnreadableFile(f"invalid JPEG marker at byte {pos}")
+            pos += skip
+            continue
         if marker in (0xD9, 0xDA):
             return
         if marker == 0xFF:  # fill bytes: skip the whole run, a block at a time

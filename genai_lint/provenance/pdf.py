@@ -6,10 +6,11 @@ import re
 import zlib
 from collections.abc import Callable, Iterator
 
+from genai_lint.provenance.budget import MiB
 from genai_lint.provenance.c2pa import c2pa_hits, store_spans
 from genai_lint.provenance.evidence import Marker, UnreadableFile, emit
 from genai_lint.provenance.registry import reader
-from genai_lint.provenance.source import MiB, Source, regions
+from genai_lint.provenance.source import Source, regions
 from genai_lint.provenance.xmp import XMP_END, XMP_START, xmp_hits
 
 WINDOW = 4 * MiB

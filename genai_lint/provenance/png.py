@@ -59,7 +59,7 @@ def _png_text_markers(src: Source, pos: int, kind: bytes, length: int) -> Iterat
         yield from emit(where, pos, xmp_hits, text)
     else:
         encoding = "utf-8" if kind == b"iTXt" else "latin-1"
-        yield from emit(where, pos, text_hits, key, text.decode(encoding, "replace"))
+        yield from emit(where, pos, text_hits, key, text.decode(encoding, "replace"), f"PNG {kind.decode()} chunk")
 
 
 @reader("PNG", b"\x89PNG\r\n\x1a\n", extensions=[".png"])

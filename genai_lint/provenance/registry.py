@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from genai_lint.provenance.evidence import Marker
-from genai_lint.provenance.source import Source
+from genai_lint.provenance.source import Source, id3_end
 
 HEAD = 256  # bytes of the file every ``matches`` sees (fewer when the file is shorter)
 
@@ -26,36 +26,68 @@ class Format:
     """A file format: its name, how to recognise it, the reader that scans it and its usual extensions."""
 
     name: str
-    reader: str
-    read: Read
+    reader: str | None
+    read: Read | None
     matches: Matches
     extensions: tuple[str, ...]
     fallback: bool
+    after_id3: bool
 
 
 FORMATS: list[Format] = []
 
 
-def reader(name: str, magic: bytes | Matches, *, extensions: Iterable[str] = (), fallback: bool = False) -> Callable[[Read], Read]:
+def _matcher(magic: bytes | Matches) -> Matches:
+    if isinstance(magic, bytes):
+        return lambda head, size: head.startswith(magic)
+    return magic
+
+
+def reader(
+    name: str,
+    magic: bytes | Matches,
+    *,
+    extensions: Iterable[str] = (),
+    fallback: bool = False,
+    after_id3: bool = False,
+) -> Callable[[Read], Read]:
     """Register the decorated function as the reader of format ``name``, recognised by ``magic``.
 
-    ``magic`` is a byte prefix, or a function of the file's first bytes and its size.
+    ``magic`` is a byte prefix, or a function of the file's first bytes and its size; with
+    ``after_id3`` it is also tried on the bytes that follow a leading ID3v2 tag (FLAC).
     """
 
-    def matches_prefix(head: bytes, size: int) -> bool:
-        return head.startswith(magic)  # type: ignore[arg-type]
-
     def register(read: Read) -> Read:
-        matches = matches_prefix if isinstance(magic, bytes) else magic
         module = read.__module__.rsplit(".", 1)[-1]
-        FORMATS.append(Format(name, module, read, matches, tuple(extensions), fallback))
+        FORMATS.append(Format(name, module, read, _matcher(magic), tuple(extensions), fallback, after_id3))
         return read
 
     return register
 
 
-def identify(head: bytes, size: int) -> Format | None:
-    """The format of a file of ``size`` bytes starting with ``head``, or ``None`` when none matches."""
+def known(name: str, magic: bytes | Matches, *, extensions: Iterable[str] = ()) -> None:
+    """Register a format the scanner recognises but has no reader for: its files are reported as unread."""
+    FORMATS.append(Format(name, None, None, _matcher(magic), tuple(extensions), False, False))
+
+
+def claimed_by(extension: str) -> list[Format]:
+    """The formats whose files are usually named with ``extension`` (lower case, with the dot)."""
+    return [fmt for fmt in FORMATS if extension in fmt.extensions]
+
+
+def identify(src: Source) -> Format | None:
+    """The format of the file in ``src`` from its first bytes, or ``None`` when none matches."""
+    head = src.read(0, min(src.size, HEAD), "file header")
+    tag_end = id3_end(head)
+    if tag_end and tag_end < src.size:
+        after = src.read(tag_end, min(src.size - tag_end, HEAD), "file header")
+        for fmt in FORMATS:
+            if fmt.after_id3 and fmt.matches(after, src.size):
+                return fmt
+    return _match(head, src.size)
+
+
+def _match(head: bytes, size: int) -> Format | None:
     for fallback in (False, True):
         for fmt in FORMATS:
             if fmt.fallback is fallback and fmt.matches(head, size):

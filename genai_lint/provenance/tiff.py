@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,11 +19,13 @@ _TAG_XMP, _TAG_C2PA, _TAG_USER_COMMENT, _TAG_EXIF_IFD = 700, 52545, 37510, 34665
 _TIFF_TAG_NAMES = {
     _TAG_XMP: "tag 700 (XMP)",
     _TAG_C2PA: "tag 52545 (C2PA)",
-    271: "tag 271 (Make)",
     270: "tag 270 (ImageDescription)",
+    271: "tag 271 (Make)",
+    272: "tag 272 (Model)",
     _TAG_USER_COMMENT: "Exif tag 37510 (UserComment)",
 }
-_EXIF_TOOL_TEXT = {271: ("Prompt:", "prompt"), 270: ("Workflow:", "workflow")}  # third-party ComfyUI savers
+_EXIF_FIELDS = {270: "EXIF ImageDescription", 271: "EXIF Make", 272: "EXIF Model", _TAG_USER_COMMENT: "EXIF UserComment"}
+_GRAPH_IN_TEXT = re.compile(r"(prompt|workflow):\s*(?=\{)", re.I)  # ComfyUI savers: "workflow:{...}" in Make/Model
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +103,10 @@ def _tiff_hits(tag: int, value: bytes) -> list[Hit]:
     if tag == _TAG_C2PA:
         return c2pa_hits(value)
     if tag == _TAG_USER_COMMENT:
-        return text_hits("parameters", _user_comment(value))
-    prefix, key = _EXIF_TOOL_TEXT[tag]
+        return text_hits("parameters", _user_comment(value), _EXIF_FIELDS[tag])
     text = value.rstrip(b"\0").decode("utf-8", "replace")
-    return text_hits(key, text[len(prefix) :]) if text.startswith(prefix) else []
+    graph = _GRAPH_IN_TEXT.match(text)
+    return text_hits(graph[1].lower(), text[graph.end() :], _EXIF_FIELDS[tag]) if graph else []
 
 
 def exif_hits(exif: bytes) -> list[Hit]:

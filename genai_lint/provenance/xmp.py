@@ -24,7 +24,7 @@ XMP_END = re.compile(rb"<\?xpacket end[^>]*>|</(?:[\w.-]+:)?xmpmeta\s*>")
 def dst_hit(kind: str, term: str, note: str = "") -> Hit | None:
     """A hit for a digital source type term worth reporting, else ``None``."""
     known = DST_TERMS.get(term.lower())
-    return Hit(kind, known[0], known[1], note) if known else None
+    return Hit(kind, known[0], known[1], note, f"IPTC DigitalSourceType {known[0]}") if known else None
 
 
 def xmp_hits(xmp: bytes) -> list[Hit]:

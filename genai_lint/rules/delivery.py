@@ -58,10 +58,11 @@ def undeclared_generated_file(delivered: DeliveredFile, ctx: Context) -> Iterato
     ## What it checks
     Every delivered file that matches no asset by SHA-256 is scanned for embedded provenance
     that declares generative AI: IPTC `DigitalSourceType` values such as
-    `trainedAlgorithmicMedia` in XMP (JPEG, PNG, TIFF, WebP, MP4/MOV, PDF, WAV, MP3), C2PA
-    manifest stores whose actions declare a generative source (camera-signed Content Credentials
-    pass), and generator fingerprints (Stable Diffusion and ComfyUI text chunks). The message
-    names the marker and where it sits (segment, chunk or box, and byte offset).
+    `trainedAlgorithmicMedia` in XMP, C2PA manifest stores whose actions declare a generative
+    source (camera-signed Content Credentials pass), and generator fingerprints (AUTOMATIC1111,
+    ComfyUI, Fooocus, InvokeAI, NovelAI settings in text chunks, EXIF, tags). Every file is
+    identified by its content; the formats read are listed in the README. The message names the
+    generator when the file does, the marker and where it sits (segment, chunk or box, byte offset).
 
     ## Why
     Generated material must be declared and cleared before it reaches the studio. A file that
@@ -71,8 +72,9 @@ def undeclared_generated_file(delivered: DeliveredFile, ctx: Context) -> Iterato
 
     ## Example
     ```text
-    delivery/stills/poster_alt.jpg: D801 generative AI marker: IPTC DigitalSourceType
-    trainedAlgorithmicMedia (JPEG APP1 XMP segment at byte 20), and no asset has its sha256
+    delivery/stills/poster_alt.png: D801 generative-AI marker: C2PA claim by ChatGPT (signed by
+    OpenAI), action c2pa.created, digitalSourceType trainedAlgorithmicMedia at PNG caBX chunk at
+    byte 33: ..., and no asset has this file's sha256 3f2a…
     ```
 
     ## Fix
@@ -85,7 +87,7 @@ def undeclared_generated_file(delivered: DeliveredFile, ctx: Context) -> Iterato
     first = generative[0]
     more = f" (+{len(generative) - 1} more)" if len(generative) > 1 else ""
     yield ctx.file_finding("D801", delivered.shown,
-                           f"generative-AI marker {first.kind} '{first.value}' at {first.where}{more}, "
+                           f"generative-AI marker: {first.describe()} at {first.where}{more}, "
                            f"and no asset has this file's sha256 {delivered.sha256[:12]}…",
                            fix="declare it as an asset with its approvals (genai-lint add), or remove it from the delivery")
 
@@ -162,9 +164,11 @@ def unverifiable_delivery_file(delivered: DeliveredFile, ctx: Context) -> Iterat
     """
     ## What it checks
     Delivered files the gate could not verify: unreadable files, symlinks that leave the package,
-    devices and FIFOs, containers too damaged to parse, and weaker provenance evidence a person
-    must review (a compressed C2PA store that cannot be decoded, a `compositeSynthetic` source
-    type, a reference to an external manifest).
+    devices and FIFOs, files whose content (identified by magic bytes, never by name) is not what
+    their extension says, formats the scanner has no reader for ("PSD: no reader"), containers too
+    damaged to parse or too complex to verify within the scanner's work budgets, and weaker
+    provenance evidence a person must review (a compressed C2PA store that cannot be decoded, a
+    `compositeSynthetic` source type, a reference to an external manifest only).
 
     ## Why
     A gate that silently skips what it cannot read would pass exactly the files it knows least
@@ -172,7 +176,8 @@ def unverifiable_delivery_file(delivered: DeliveredFile, ctx: Context) -> Iterat
 
     ## Example
     ```text
-    delivery/plates/p12.mov: D803 provenance could not be parsed: truncated box at byte 812
+    delivery/plates/p12.mov: D803 MOV could not be read: truncated MOV box 'mdat' at byte 812
+    delivery/extras/logo.gif: D803 not a PNG although named .png (content is GIF)
     ```
 
     ## Fix
@@ -186,5 +191,5 @@ def unverifiable_delivery_file(delivered: DeliveredFile, ctx: Context) -> Iterat
     if review and not delivered.assets and not any(marker.generative for marker in delivered.markers):
         marker = review[0]
         yield ctx.file_finding("D803", delivered.shown,
-                               f"provenance needs review: {marker.kind} '{marker.value}' at {marker.where}",
+                               f"provenance needs review: {marker.describe()} at {marker.where}",
                                fix="check the file's origin by hand; declare it if it is generated")
