@@ -37,7 +37,7 @@ import pkgutil
 import stat
 from dataclasses import dataclass, field, replace
 
-from genai_lint.provenance.budget import Limits, MiB, Work, budgeted
+from genai_lint.provenance.budget import Limits, MiB, Unjudged, Work, budgeted
 from genai_lint.provenance.evidence import Marker, UnreadableFile
 from genai_lint.provenance.registry import Format, claimed_by, identify
 from genai_lint.provenance.source import Source
@@ -104,7 +104,8 @@ def _read(src: Source, fmt: Format | None) -> Scan:
     try:
         markers = tuple(dict.fromkeys(fmt.read(src)))
     except UnreadableFile as exc:
-        return Scan(fmt.name, fmt.reader, problem=f"{fmt.name} could not be read: {exc}")
+        said = f"{fmt.name}: {exc}" if isinstance(exc, Unjudged) else f"{fmt.name} could not be read: {exc}"
+        return Scan(fmt.name, fmt.reader, problem=said)
     if src.budget.work.stores:  # an embedded store was read: a pointer to a remote copy adds nothing to judge
         markers = tuple(m for m in markers if m.kind != "external-manifest")
     return Scan(fmt.name, fmt.reader, markers)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Iterator
 
 from genai_lint.provenance.c2pa import c2pa_hits
-from genai_lint.provenance.budget import current
+from genai_lint.provenance.budget import Unjudged, current
 from genai_lint.provenance.evidence import Hit, Marker, UnreadableFile, emit, printable
 from genai_lint.provenance.registry import Matches, reader
 from genai_lint.provenance.source import Box, Source, boxes
@@ -31,6 +32,10 @@ _UUID_XMP = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
 _UUID_C2PA = bytes.fromhex("d8fec3d61b0e483c92975828877ec481")
 
 
+def _brand_box(kind: bytes) -> Matches:
+    return lambda head, size: head[4:8] == kind
+
+
 def _brand(*brands: bytes) -> Matches:
     return lambda head, size: head[4:8] == b"ftyp" and head[8:12] in brands
 
@@ -44,7 +49,7 @@ def _is_legacy_quicktime(head: bytes, size: int) -> bool:
 @reader("MOV", _is_legacy_quicktime, extensions=[".mov", ".qt"], fallback=True)
 @reader("JPEG 2000", _JP2, extensions=[".jp2", ".jpf", ".jpx", ".j2k"])
 @reader("JPEG XL", _JXL, extensions=[".jxl"])
-@reader("MP4", lambda head, size: head[4:8] in (b"ftyp", b"styp"), extensions=[".mp4", ".m4v", ".m4s", ".3gp"])
+@reader("MP4", _brand_box(b"ftyp"), extensions=[".mp4", ".m4v", ".3gp"])
 @reader("M4A", _brand(b"M4A "), extensions=[".m4a"])
 @reader("MOV", _brand(b"qt  "), extensions=[".mov", ".qt"])
 @reader("AVIF", _brand(b"avif"), extensions=[".avif"])
@@ -53,6 +58,15 @@ def read_bmff(src: Source) -> Iterator[Marker]:
     head = src.read(0, min(src.size, 12), "ISO-BMFF header")
     label = _BMFF_LABELS.get(head[8:12], "MP4") if head[4:8] == b"ftyp" else _SIGNATURES.get(head[:12], "MP4")
     yield from _walk(src, 0, src.size, label, "")
+
+
+@reader("MP4 media segment", _brand_box(b"styp"), extensions=[".m4s", ".mp4"])
+def read_segment(src: Source) -> Iterator[Marker]:
+    """A DASH/CMAF media segment: its Content Credentials live in the initialization segment."""
+    markers = list(_walk(src, 0, src.size, "MP4 segment", ""))
+    if not markers:
+        raise Unjudged("provenance lives in the initialization segment; a media segment is not judged alone")
+    yield from markers
 
 
 @reader("JPEG XL codestream", b"\xff\x0a", extensions=[".jxl"])
@@ -75,14 +89,29 @@ def _walk(src: Source, start: int, end: int, label: str, parent: str) -> Iterato
             yield from emit(where, pos, c2pa_hits, src.payload(pos, box_end - pos, f"{label} box"))
         elif kind == b"Exif" and not parent:
             yield from emit(f"{label} box Exif at byte {pos}", pos, _exif_box_hits, src.payload(body, box_end - body, f"{label} box"))
-        elif kind == b"brob" and not parent and src.read(body, 4, f"{label} brob box") in _COMPRESSED_BOXES:
-            inner = printable(src.read(body, 4, f"{label} brob box"))
-            where = f"{label} box brob at byte {pos}"
-            yield Marker("metadata-undecoded", f"Brotli-compressed '{inner}' box", where, pos, False)
+        elif kind == b"brob" and not parent and (inner := src.read(body, 4, f"{label} brob box")) in _COMPRESSED_BOXES:
+            yield from _brotli_box(src, label, inner, pos, src.payload(body + 4, box_end - body - 4, f"{label} brob box"))
         elif kind == b"meta" and not parent:
             yield from _meta_items(src, body, box_end, label)
         elif (parent, kind) in _BMFF_DESCEND:
             yield from _walk(src, body, box_end, label, path + "/")
+        elif kind == b"moov" and parent:
+            raise UnreadableFile(f"{label} box {path} at byte {pos}: a moov box inside another box")
+
+
+def _brotli_box(src: Source, label: str, inner: bytes, pos: int, compressed: bytes) -> Iterator[Marker]:
+    """A JPEG XL ``brob`` box: the Brotli-compressed payload of a ``jumb``, ``xml `` or ``Exif`` box."""
+    where = f"{label} box brob ({printable(inner)}) at byte {pos}"
+    try:
+        data = src.budget.unbrotli(compressed, src.cap)
+    except ImportError:
+        yield Marker("metadata-undecoded", f"Brotli-compressed '{printable(inner)}' box (install genai-lint[brotli])",
+                     where, pos, False)
+        return
+    if inner == b"jumb":
+        yield from emit(where, pos, c2pa_hits, struct.pack(">I4s", 8 + len(data), inner) + data)
+    else:
+        yield from emit(where, pos, xmp_hits if inner == b"xml " else _exif_box_hits, data)
 
 
 def _exif_box_hits(data: bytes) -> list[Hit]:

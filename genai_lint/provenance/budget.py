@@ -19,7 +19,11 @@ from genai_lint.provenance.evidence import UnreadableFile
 MiB = 1024 * 1024
 
 
-class TooComplex(UnreadableFile):
+class Unjudged(UnreadableFile):
+    """The file was read but cannot be judged on its own; ``str(exc)`` says why."""
+
+
+class TooComplex(Unjudged):
     """The file asks for more work than the budget allows; ``str(exc)`` says which budget."""
 
 
@@ -65,16 +69,12 @@ class Budget:
         if self.work.examined > self.limits.examined:
             raise TooComplex(f"too complex to verify: more than {self.limits.examined // MiB} MiB to examine")
 
-    def inflate(self, data: bytes, limit: int, wbits: int = zlib.MAX_WBITS) -> bytes:
-        """``data`` decompressed (zlib, or raw deflate with negative ``wbits``), within every budget.
-
-        Raises :class:`zlib.error` for corrupt data and :class:`TooComplex` when the output would
-        pass ``limit``, the file's decompression budget or the ratio budget.
-        """
+    def _room(self, data: bytes, limit: int) -> tuple[int, int, int]:
         remaining = self.limits.inflated - self.work.inflated
         by_ratio = max(self.limits.floor, self.limits.ratio * len(data))
-        room = min(limit, remaining, by_ratio)
-        out = zlib.decompressobj(wbits).decompress(data, room + 1)
+        return min(limit, remaining, by_ratio), remaining, by_ratio
+
+    def _check(self, out: bytes, limit: int, room: int, remaining: int, by_ratio: int) -> bytes:
         self.work.inflated += len(out)
         if len(out) <= room:
             return out
@@ -83,6 +83,30 @@ class Budget:
         if room == remaining:
             raise TooComplex(f"too complex to verify: more than {self.limits.inflated // MiB} MiB to decompress")
         raise TooComplex(f"too complex to verify: compressed data inflates past {limit:,} bytes")
+
+    def unbrotli(self, data: bytes, limit: int) -> bytes:
+        """``data`` decompressed with Brotli (the optional ``brotli`` package), within every budget.
+
+        Raises :class:`ImportError` when the package is not installed, :class:`UnreadableFile`
+        for corrupt data and :class:`TooComplex` past a budget, like :meth:`inflate`.
+        """
+        import brotli
+
+        room, remaining, by_ratio = self._room(data, limit)
+        try:
+            out = brotli.Decompressor().process(data, output_buffer_limit=room + 1)
+        except brotli.error:
+            raise UnreadableFile("corrupt Brotli data") from None
+        return self._check(out, limit, room, remaining, by_ratio)
+
+    def inflate(self, data: bytes, limit: int, wbits: int = zlib.MAX_WBITS) -> bytes:
+        """``data`` decompressed (zlib, or raw deflate with negative ``wbits``), within every budget.
+
+        Raises :class:`zlib.error` for corrupt data and :class:`TooComplex` when the output would
+        pass ``limit``, the file's decompression budget or the ratio budget.
+        """
+        room, remaining, by_ratio = self._room(data, limit)
+        return self._check(zlib.decompressobj(wbits).decompress(data, room + 1), limit, room, remaining, by_ratio)
 
 
 _CURRENT: ContextVar[Budget] = ContextVar("budget")

@@ -23,6 +23,8 @@ from genai_lint.provenance.xmp import DST_PREFIX, dst_hit
 
 SIGNATURE = b"jumdc2pa" + bytes.fromhex("00110010800000aa00389b71")
 _ACTIONS_LABEL = re.compile(r"c2pa\.actions(?:\.v2)?(?:__\d+)?")
+_PRERELEASE = "adobe.beta"  # the assertion that marks pre-release content the official SDK refuses
+_ALGORITHMS = {-7, -35, -36, -37, -38, -39, -8}  # ES256/384/512, PS256/384/512, EdDSA
 _IPTC_LABEL = re.compile(r"stds\.iptc(?:\.photo-metadata)?(?:__\d+)?")
 
 
@@ -68,10 +70,27 @@ def _manifest_hits(src: Source, kind: bytes, label: str, parts: list[Box]) -> It
         if part_kind == b"jumb":
             store_kind, _, children = _superbox(src, body, end)
             boxes_by_kind.setdefault(store_kind, children)
-    claimant = _claimant(src, boxes_by_kind.get(b"c2cl", []), boxes_by_kind.get(b"c2cs", []))
+    signature = _cbor_content(src, boxes_by_kind.get(b"c2cs", []))
+    claim = _cbor_content(src, boxes_by_kind.get(b"c2cl", []))
+    claimant = _claimant(claim, signature)
+    if not _known_algorithm(signature) or not _hash_algorithm_named(claim):
+        yield Hit("c2pa-undecoded", "C2PA claim or signature without a known algorithm", False, f"C2PA manifest {label}")
     for _, _, assertion, assertion_end in (a for a in boxes_by_kind.get(b"c2as", []) if a[0] == b"jumb"):
         _, assertion_label, contents = _superbox(src, assertion, assertion_end)
+        if assertion_label == _PRERELEASE:
+            yield Hit("c2pa-undecoded", "pre-release C2PA manifest", False, f"C2PA manifest {label}, assertion {assertion_label}")
         yield from _assertion_hits(src, label, assertion_label, contents, claimant)
+
+
+def _known_algorithm(signature: object) -> bool:
+    """Whether a COSE_Sign1 signature's protected header names an algorithm C2PA allows."""
+    if not (isinstance(signature, list) and signature and isinstance(signature[0], bytes)):
+        return False
+    try:
+        header = cbor.decode(signature[0]) if signature[0] else {}
+    except UnreadableFile:
+        return False
+    return isinstance(header, dict) and header.get(1) in _ALGORITHMS
 
 
 def _cbor_content(src: Source, parts: list[Box]) -> object:
@@ -82,9 +101,17 @@ def _cbor_content(src: Source, parts: list[Box]) -> object:
     return None
 
 
-def _claimant(src: Source, claim: list[Box], signature: list[Box]) -> str:
+def _hash_algorithm_named(claim: object) -> bool:
+    """Whether the claim names the hash algorithm of its assertion references (itself or in each reference)."""
+    if not isinstance(claim, dict) or isinstance(claim.get("alg"), str):
+        return True
+    references = [r for key in ("assertions", "created_assertions", "gathered_assertions")
+                  if isinstance(claim.get(key), list) for r in claim[key]]
+    return all(isinstance(r, dict) and isinstance(r.get("alg"), str) for r in references)
+
+
+def _claimant(content: object, signature: object) -> str:
     """Who made the claim, in words: the claim generator, and the signer's organisation when known."""
-    content = _cbor_content(src, claim)
     name = ""
     if isinstance(content, dict):
         info = content.get("claim_generator_info")
@@ -93,7 +120,7 @@ def _claimant(src: Source, claim: list[Box], signature: list[Box]) -> str:
             name = first["name"]
         elif isinstance(content.get("claim_generator"), str):
             name = content["claim_generator"].split("/")[0].split(" ")[0].replace("_", " ")
-    organisation = signer_organisation(_cbor_content(src, signature))
+    organisation = signer_organisation(signature)
     name, organisation = printable(name[:80]), printable(organisation[:80])
     if name and organisation and organisation.lower() not in name.lower():
         return f"{name} (signed by {organisation})"

@@ -7,6 +7,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from genai_lint.provenance.budget import TooComplex
 from genai_lint.provenance.c2pa import c2pa_hits
 from genai_lint.provenance.evidence import Hit, Marker, UnreadableFile, emit, noted
 from genai_lint.provenance.fingerprints import text_hits
@@ -15,7 +16,8 @@ from genai_lint.provenance.source import Source
 from genai_lint.provenance.xmp import xmp_hits
 
 _TIFF_TYPE_SIZES = {3: 2, 4: 4, 5: 8, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8}
-_TAG_XMP, _TAG_C2PA, _TAG_USER_COMMENT, _TAG_EXIF_IFD = 700, 52545, 37510, 34665
+_TAG_XMP, _TAG_C2PA, _TAG_USER_COMMENT, _TAG_EXIF_IFD, _TAG_SUB_IFDS = 700, 52545, 37510, 34665, 330
+_MAX_SUB_IFDS = 256  # real files have a few (previews, DNG raw data); thousands are a parser bomb
 _TIFF_TAG_NAMES = {
     _TAG_XMP: "tag 700 (XMP)",
     _TAG_C2PA: "tag 52545 (C2PA)",
@@ -55,6 +57,8 @@ def _tiff_values(src: Source) -> Iterator[tuple[int, int, bytes]]:
         raise UnreadableFile("invalid TIFF header at byte 0")
     head = src.read(0, 16 if tiff.big else 8, "TIFF header")
     ifd0 = _ifd(src, tiff, int.from_bytes(head[8:16] if tiff.big else head[4:8], tiff.order))
+    if _TAG_SUB_IFDS in ifd0 and ifd0[_TAG_SUB_IFDS][1] > _MAX_SUB_IFDS:
+        raise TooComplex(f"too complex to verify: {ifd0[_TAG_SUB_IFDS][1]} SubIFD directories (more than {_MAX_SUB_IFDS})")
     for tag in _TIFF_TAG_NAMES:
         if tag in ifd0:
             yield tag, *_tiff_value(src, tiff, tag, ifd0[tag])
@@ -71,6 +75,7 @@ def _ifd(src: Source, tiff: _Tiff, offset: int) -> dict[int, tuple[int, int, byt
     count = int.from_bytes(src.read(offset, width, "TIFF IFD"), tiff.order)
     if count > 4096:
         raise UnreadableFile(f"corrupt TIFF IFD at byte {offset}: {count} entries")
+    src.budget.walk(count)
     table = src.read(offset + width, count * tiff.entry.size, "TIFF IFD")
     field_at = offset + width + tiff.entry.size - (8 if tiff.big else 4)
     return {
