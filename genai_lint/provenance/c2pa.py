@@ -73,7 +73,7 @@ def _manifest_hits(src: Source, kind: bytes, label: str, parts: list[Box]) -> It
     signature = _cbor_content(src, boxes_by_kind.get(b"c2cs", []))
     claim = _cbor_content(src, boxes_by_kind.get(b"c2cl", []))
     claimant = _claimant(claim, signature)
-    if not _known_algorithm(signature) or not _hash_algorithm_named(claim):
+    if (signature is not None and not _known_algorithm(signature)) or not _hash_algorithm_named(claim):
         yield Hit("c2pa-undecoded", "C2PA claim or signature without a known algorithm", False, f"C2PA manifest {label}")
     for _, _, assertion, assertion_end in (a for a in boxes_by_kind.get(b"c2as", []) if a[0] == b"jumb"):
         _, assertion_label, contents = _superbox(src, assertion, assertion_end)
