@@ -13,7 +13,7 @@ from dataclasses import replace
 from collections.abc import Iterator
 
 from genai_lint.provenance import cbor
-from genai_lint.provenance.budget import current
+from genai_lint.provenance.budget import TooComplex, current
 from genai_lint.provenance.evidence import Hit, Marker, UnreadableFile, emit, printable
 from genai_lint.provenance.fingerprints import parse_json
 from genai_lint.provenance.registry import reader
@@ -44,6 +44,8 @@ def c2pa_hits(store: bytes) -> list[Hit]:
     hits: list[Hit] = []
     try:
         hits.extend(_store_hits(Source.of(store)))
+    except TooComplex:
+        raise
     except UnreadableFile as exc:
         hits.append(Hit("c2pa-undecoded", "C2PA manifest store not decodable", False, str(exc)))
     else:
@@ -174,14 +176,23 @@ def c2pa_base64_hits(text: bytes) -> list[Hit]:
 
 
 def store_spans(blob: bytes) -> Iterator[tuple[int, int]]:
-    """``(offset, declared length)`` of each C2PA manifest store in ``blob``."""
+    """``(offset, declared length)`` of each C2PA manifest store in ``blob``, in one pass.
+
+    A signature inside a store already found (up to its declared length, clamped to ``blob``)
+    belongs to that store and is not a new candidate, so the search is linear in ``blob``.
+    """
     pos = blob.find(SIGNATURE)
     while pos >= 0:
+        current().walk()
+        span = None
         if pos >= 12 and blob[pos - 8 : pos - 4] == b"jumb":
-            yield pos - 12, int.from_bytes(blob[pos - 12 : pos - 8], "big")
+            span = pos - 12, int.from_bytes(blob[pos - 12 : pos - 8], "big")
         elif pos >= 20 and blob[pos - 20 : pos - 12] == b"\0\0\0\1jumb":  # 64-bit XLBox
-            yield pos - 20, int.from_bytes(blob[pos - 12 : pos - 4], "big")
-        pos = blob.find(SIGNATURE, pos + 1)
+            span = pos - 20, int.from_bytes(blob[pos - 12 : pos - 4], "big")
+        if span:
+            yield span
+        after = min(len(blob), span[0] + span[1]) if span else 0
+        pos = blob.find(SIGNATURE, max(pos + 1, after))
 
 
 def _is_store(head: bytes, size: int) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from genai_lint.provenance.budget import current
 from genai_lint.provenance.evidence import UnreadableFile
 from genai_lint.provenance.source import MAX_DEPTH
 
 
 def decode(data: bytes) -> object:
-    """Decode one CBOR item; floats and simple values decode to ``None``."""
+    """Decode one CBOR item; floats and simple values decode to ``None``. Every item counts against the budget."""
     return _item(data, 0, 0)[0]
 
 
@@ -30,6 +31,7 @@ def _arg(data: bytes, pos: int, info: int) -> tuple[int | None, int]:
 def _item(data: bytes, pos: int, depth: int) -> tuple[object, int]:
     if depth > MAX_DEPTH or pos >= len(data):
         raise _fail(pos)
+    current().walk()
     major, info = data[pos] >> 5, data[pos] & 31
     arg, pos = _arg(data, pos + 1, info)
     if major == 7:

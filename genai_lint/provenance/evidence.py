@@ -58,7 +58,7 @@ def emit(where: str, offset: int, analyse: Callable[..., list[Hit]], *args: obje
     try:
         hits = analyse(*args)
     except UnreadableFile as exc:
-        raise UnreadableFile(f"{exc} in {where}") from None
+        raise type(exc)(f"{exc} in {where}") from None  # keeps "too complex" apart from "unreadable"
     for hit in hits:
         located = f"{where}: {hit.note}" if hit.note else where
         yield Marker(hit.kind, hit.value, located, offset, hit.generative, hit.summary)

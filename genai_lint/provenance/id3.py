@@ -62,6 +62,7 @@ def tag_markers(src: Source, start: int) -> Iterator[Marker]:
 def _id3_frames(src: Source, pos: int, end: int, version: int) -> Iterator[tuple[int, bytes, bytes]]:
     """``(offset, id, data)`` of the PRIV and GEOB frames in ``[pos, end)``."""
     while pos + 10 <= end:
+        src.budget.walk()
         frame_id, raw_size, flags = struct.unpack(">4s4sH", src.read(pos, 10, "ID3v2 frame header"))
         if frame_id[0] == 0:
             return

@@ -27,22 +27,28 @@ def _pdf_windows(src: Source) -> list[tuple[int, bytes]]:
 
 
 def _pdf_flate_streams(
-    windows: list[tuple[int, bytes]], wanted: Callable[[bytes], bool], cap: int
+    src: Source, windows: list[tuple[int, bytes]], wanted: Callable[[bytes], bool]
 ) -> Iterator[tuple[int, bytes]]:
-    """``(offset, inflated data)`` of the Flate streams whose dictionary ``wanted`` accepts."""
-    budget = cap
+    """``(offset, inflated data)`` of the Flate streams whose dictionary ``wanted`` accepts.
+
+    Linear in each window: the ``endstream`` found for one stream serves the streams before it,
+    and once there is none, none is searched for again.
+    """
     for base, blob in windows:
+        end = 0
         for m in _PDF_STREAM.finditer(blob):
+            src.budget.walk()
             dictionary = blob[max(0, blob.rfind(b"obj", max(0, m.start() - 4096), m.start())) : m.start()]
-            if budget <= 0 or b"/FlateDecode" not in dictionary or not wanted(dictionary):
+            if b"/FlateDecode" not in dictionary or not wanted(dictionary):
                 continue
-            end = blob.find(b"endstream", m.end())
+            if 0 <= end < m.end():
+                end = blob.find(b"endstream", m.end())
+            data = blob[m.end() : end if end >= 0 else len(blob)]
+            src.budget.examine(len(data))
             try:
-                data = zlib.decompressobj().decompress(blob[m.end() : end if end >= 0 else len(blob)], budget)
+                yield base + m.start(), src.budget.inflate(data, src.cap)
             except zlib.error:
                 continue
-            budget -= len(data)
-            yield base + m.start(), data
 
 
 @reader("PDF", b"%PDF-", extensions=[".pdf", ".ai"])
@@ -58,6 +64,7 @@ def read_pdf(src: Source) -> Iterator[Marker]:
             stores += 1
             at = base + pos
             store = src.payload(at, min(length, src.size - at), "PDF C2PA manifest store")
+            src.budget.examine(len(store))
             yield from emit(f"PDF embedded C2PA manifest store at byte {at}", at, c2pa_hits, store)
     references = [base + m.start() for base, blob in windows for m in _PDF_C2PA_REFERENCE.finditer(blob)]
     need_all = bool(references) and not stores
@@ -67,12 +74,13 @@ def read_pdf(src: Source) -> Iterator[Marker]:
             return True
         return need_all and b"/Image" not in dictionary
 
-    for pos, data in _pdf_flate_streams(windows, wanted, src.cap):
+    for pos, data in _pdf_flate_streams(src, windows, wanted):
         where = f"PDF Flate stream at byte {pos}"
         for _, packet in regions(data, XMP_START, XMP_END):
             yield from emit(where, pos, xmp_hits, packet)
         for start, length in store_spans(data):
             stores += 1
+            src.budget.examine(min(length, len(data) - start))
             yield from emit(where, pos, c2pa_hits, data[start : start + length])
     if references and not stores:
         where = f"PDF C2PA_Manifest attachment reference at byte {references[0]}"

@@ -6,6 +6,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 
+from genai_lint.provenance.budget import current
 from genai_lint.provenance.c2pa import c2pa_hits
 from genai_lint.provenance.evidence import Marker, UnreadableFile, emit
 from genai_lint.provenance.fingerprints import TEXT_FINGERPRINTS, text_hits
@@ -28,6 +29,7 @@ def _png_chunks(src: Source) -> Iterator[tuple[int, bytes, int]]:
             raise UnreadableFile(f"truncated PNG chunk at byte {pos}")
         if kind == b"IEND":
             return
+        src.budget.walk()
         yield pos, kind, length
         pos += 12 + length
 
@@ -43,7 +45,7 @@ def _png_text(kind: bytes, rest: bytes, cap: int, pos: int) -> bytes:
     if not compressed:
         return rest
     try:
-        return zlib.decompressobj().decompress(rest[1:] if kind == b"zTXt" else rest, cap)
+        return current().inflate(rest[1:] if kind == b"zTXt" else rest, cap)
     except zlib.error:
         raise UnreadableFile(f"corrupt compressed text in PNG {kind.decode()} chunk at byte {pos}") from None
 

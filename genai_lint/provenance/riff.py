@@ -45,6 +45,7 @@ def read_riff(src: Source) -> Iterator[Marker]:
     end, data_size = _riff_extent(src, head)
     pos = 12
     while pos + 8 <= end:
+        src.budget.walk()
         chunk_id, size = struct.unpack("<4sI", src.read(pos, 8, "RIFF chunk header"))
         if chunk_id == b"data" and size == 0xFFFFFFFF and data_size is not None:
             size = data_size

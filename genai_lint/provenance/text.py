@@ -17,9 +17,9 @@ from genai_lint.provenance.source import Source, regions
 from genai_lint.provenance.xmp import XMP_END, XMP_START, xmp_hits
 
 _XML_STARTS = (b"<?xml", b"<svg", b"<x:xmpmeta", b"<?xpacket", b"<!DOCTYPE svg")
-_METADATA_START = re.compile(rb"<(?:[\w.-]+:)?metadata\b")
-_METADATA_END = re.compile(rb"</(?:[\w.-]+:)?metadata\s*>")
-_SVG_C2PA = re.compile(rb"<c2pa:manifest\b[^>]*>([^<]*)</c2pa:manifest\s*>")
+_METADATA_START = re.compile(rb"<(?:[\w.-]{1,64}:)?metadata\b")
+_METADATA_END = re.compile(rb"</(?:[\w.-]{1,64}:)?metadata\s{0,64}>")
+_C2PA_OPEN, _C2PA_CLOSE = re.compile(rb"<c2pa:manifest\b"), b"</c2pa:manifest"
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 _SRT = re.compile(rb"\s*\d+\r?\n\d\d:\d\d:\d\d,\d\d\d --> ")
@@ -62,6 +62,17 @@ def read_text(src: Source) -> Iterator[Marker]:
     element = "<metadata> element" if metadata else "XMP packet"
     for pos, region in metadata or regions(blob, XMP_START, XMP_END):
         yield from emit(f"{label} {element} at byte {pos}", pos, xmp_hits, region)
-    for m in _SVG_C2PA.finditer(blob):
-        where = f"{label} <c2pa:manifest> element at byte {m.start()}"
-        yield from emit(where, m.start(), c2pa_base64_hits, m[1])
+    for pos, content in _c2pa_elements(blob):
+        yield from emit(f"{label} <c2pa:manifest> element at byte {pos}", pos, c2pa_base64_hits, content)
+
+
+def _c2pa_elements(blob: bytes) -> Iterator[tuple[int, bytes]]:
+    """``(offset, text)`` of each ``<c2pa:manifest>`` element, in one forward pass over ``blob``."""
+    pos = 0
+    while opening := _C2PA_OPEN.search(blob, pos):
+        start = blob.find(b">", opening.end())
+        end = blob.find(_C2PA_CLOSE, start) if start >= 0 else -1
+        if end < 0:
+            return  # no later element can be complete either
+        yield opening.start(), blob[start + 1 : end]
+        pos = end

@@ -17,8 +17,8 @@ _DST_IN_XMP = re.compile(
 )
 DST_PREFIX = re.compile(r"^.*(?:digitalsourcetype/|digsrctype:)", re.I | re.S)
 _PROVENANCE = re.compile(r":provenance(?:\s+rdf:resource)?\s*(?:=\s*[\"']|>)\s*([^\s\"'<>]+)")
-XMP_START = re.compile(rb"<\?xpacket begin|<(?:[\w.-]+:)?xmpmeta\b")
-XMP_END = re.compile(rb"<\?xpacket end[^>]*>|</(?:[\w.-]+:)?xmpmeta\s*>")
+XMP_START = re.compile(rb"<\?xpacket begin|<(?:[\w.-]{1,64}:)?xmpmeta\b")
+XMP_END = re.compile(rb"<\?xpacket end[^>]{0,64}>|</(?:[\w.-]{1,64}:)?xmpmeta\s{0,64}>")
 
 
 def dst_hit(kind: str, term: str, note: str = "") -> Hit | None:
