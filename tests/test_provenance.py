@@ -10,6 +10,7 @@ import os
 import random
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -1023,18 +1024,23 @@ def test_random_garbage_only_raises_unreadable(tmp_path: Path) -> None:
         assert_scans_or_unreadable(path)
 
 
+def cut_and_mutated(data: bytes, rng: random.Random, cuts: int = 60, mutants: int = 40) -> Iterator[bytes]:
+    """``data`` cut at ``cuts`` places, then ``mutants`` copies with one to four bytes changed."""
+    for cut in sorted({*range(0, len(data), max(1, len(data) // cuts)), len(data) - 1}):
+        yield data[:cut]
+    for _ in range(mutants):
+        mutant = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            mutant[rng.randrange(len(mutant))] = rng.randrange(256)
+        yield bytes(mutant)
+
+
 def test_truncated_and_mutated_fixtures_only_raise_unreadable(tmp_path: Path) -> None:
     rng = random.Random(7)
     path = tmp_path / "mutant"
     for data, _ in DETECTED.values():
-        for cut in sorted({*range(0, len(data), max(1, len(data) // 60)), len(data) - 1}):
-            path.write_bytes(data[:cut])
-            assert_scans_or_unreadable(path)
-        for _ in range(40):
-            mutant = bytearray(data)
-            for _ in range(rng.randint(1, 4)):
-                mutant[rng.randrange(len(mutant))] = rng.randrange(256)
-            path.write_bytes(bytes(mutant))
+        for variant in cut_and_mutated(data, rng):
+            path.write_bytes(variant)
             assert_scans_or_unreadable(path)
 
 

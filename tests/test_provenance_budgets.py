@@ -7,34 +7,21 @@ Past a budget the file is D803 "too complex to verify".
 
 from __future__ import annotations
 
-import io
 import json
 import struct
 import zlib
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
 from conftest import EXAMPLES, run_cli
 from genai_lint import provenance
 from genai_lint.provenance.c2pa import SIGNATURE
-from test_provenance import assertion, chunk, jpeg, manifest, mp4_box, pdf, pdf_stream, png, riff, riff_chunk, segment, superbox
+from test_provenance import CountingFile, assertion, chunk, jpeg, manifest, mp4_box, pdf, pdf_stream, png, riff, riff_chunk, segment, superbox
 
 MiB = 1024 * 1024
 LIMITS = provenance.Limits()
 BLOCK = provenance.source.BLOCK
-
-
-class CountingFile(io.FileIO):
-    """A raw file that records the size of every read."""
-
-    reads: ClassVar[list[int]] = []
-
-    def read(self, size: int = -1) -> bytes:
-        data = super().read(size)
-        CountingFile.reads.append(len(data))
-        return data
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from test_provenance import (
     SOS_EOI,
     app11,
     box,
+    cut_and_mutated,
     jpeg,
     segment,
     xmp,
@@ -238,16 +239,9 @@ def assert_bounded(path: Path) -> None:
 @pytest.mark.parametrize("case", READERS)
 def test_cut_and_mutated_files_are_a_finding_never_a_traceback(tmp_path: Path, case: str) -> None:
     data, name, *_ = READERS[case]
-    rng = random.Random(case)
     path = tmp_path / name
-    for cut in sorted({*range(0, len(data), max(1, len(data) // 40)), len(data) - 1}):
-        path.write_bytes(data[:cut])
-        assert_bounded(path)
-    for _ in range(30):
-        mutant = bytearray(data)
-        for _ in range(rng.randint(1, 4)):
-            mutant[rng.randrange(len(mutant))] = rng.randrange(256)
-        path.write_bytes(bytes(mutant))
+    for variant in cut_and_mutated(data, random.Random(case), cuts=40, mutants=30):
+        path.write_bytes(variant)
         assert_bounded(path)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from genai_lint.provenance.c2pa import c2pa_base64_hits
 from genai_lint.provenance.evidence import Marker, emit
-from genai_lint.provenance.registry import Matches, reader
+from genai_lint.provenance.registry import HEAD, Matches, reader
 from genai_lint.provenance.source import Source, regions
 from genai_lint.provenance.xmp import XMP_END, XMP_START, xmp_hits
 
@@ -35,7 +35,7 @@ def _is_text(head: bytes, size: int) -> bool:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return exc.start >= len(body) - 3 and len(head) == 256  # a character cut by the end of the head
+        return exc.start >= len(body) - 3 and len(head) == HEAD  # a character cut by the end of the head
     return True
 
 
