@@ -1182,6 +1182,11 @@ def test_a_mismatched_file_is_still_read_by_its_content(tmp_path: Path) -> None:
     assert (result.format, result.reader, [m.value for m in result.markers]) == ("JPEG", "jpeg", [AI])
 
 
+def test_binary_behind_a_text_header_is_not_read_as_text(tmp_path: Path) -> None:
+    result = provenance.scan(write(tmp_path, b"CAMERA RAW v1\n" * 30 + bytes(range(256)) * 4, "take.raw"))
+    assert (result.format, result.problem) == ("text", "text could not be read: binary content after a text header at byte 420")
+
+
 @pytest.mark.parametrize("name", ["notes.txt", "cpl.xml", "subs.srt", "subs.vtt", "empty.txt"])
 def test_text_without_markers_passes_as_read(tmp_path: Path, name: str) -> None:
     body = {

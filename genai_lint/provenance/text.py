@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterator
 
 from genai_lint.provenance.c2pa import c2pa_base64_hits
-from genai_lint.provenance.evidence import Marker, emit
+from genai_lint.provenance.budget import TooComplex
+from genai_lint.provenance.evidence import Marker, UnreadableFile, emit
 from genai_lint.provenance.registry import HEAD, Matches, reader
 from genai_lint.provenance.source import Source, regions
 from genai_lint.provenance.xmp import XMP_END, XMP_START, xmp_hits
@@ -53,10 +54,14 @@ def _is_svg(head: bytes, size: int) -> bool:
 @reader("XML", _starts(*_XML_STARTS, b"<"), extensions=[".xml", ".xmp", ".cpl", ".pkl"], fallback=True)
 @reader("SVG", _is_svg, extensions=[".svg"], fallback=True)  # registered first: tried first
 def read_text(src: Source) -> Iterator[Marker]:
+    if src.size > src.cap:
+        raise TooComplex(f"too complex to verify: a text file larger than {src.cap:,} bytes")
     blob = src.payload(0, src.size, "text")
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if blob.startswith(bom):
             blob = blob[2:].decode(codec, "replace").encode("utf-8")
+    if binary := _CONTROL.search(blob):  # a binary format behind a text-looking header is not text
+        raise UnreadableFile(f"binary content after a text header at byte {binary.start()}")
     label = "SVG" if b"<svg" in blob[:4096] else "XML" if blob.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "text"
     metadata = list(regions(blob, _METADATA_START, _METADATA_END)) if label != "text" else []
     element = "<metadata> element" if metadata else "XMP packet"
