@@ -69,7 +69,7 @@ class Budget:
         if self.work.examined > self.limits.examined:
             raise TooComplex(f"too complex to verify: more than {self.limits.examined // MiB} MiB to examine")
 
-    def _room(self, data: bytes, limit: int) -> tuple[int, int, int]:
+    def _room(self, data: bytes | memoryview, limit: int) -> tuple[int, int, int]:
         remaining = self.limits.inflated - self.work.inflated
         by_ratio = max(self.limits.floor, self.limits.ratio * len(data))
         return min(limit, remaining, by_ratio), remaining, by_ratio
@@ -99,7 +99,7 @@ class Budget:
             raise UnreadableFile("corrupt Brotli data") from None
         return self._check(out, limit, room, remaining, by_ratio)
 
-    def inflate(self, data: bytes, limit: int, wbits: int = zlib.MAX_WBITS) -> bytes:
+    def inflate(self, data: bytes | memoryview, limit: int, wbits: int = zlib.MAX_WBITS) -> bytes:
         """``data`` decompressed (zlib, or raw deflate with negative ``wbits``), within every budget.
 
         Raises :class:`zlib.error` for corrupt data and :class:`TooComplex` when the output would

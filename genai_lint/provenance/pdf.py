@@ -43,7 +43,7 @@ def _pdf_flate_streams(
                 continue
             if 0 <= end < m.end():
                 end = blob.find(b"endstream", m.end())
-            data = blob[m.end() : end if end >= 0 else len(blob)]
+            data = memoryview(blob)[m.end() : end if end >= 0 else len(blob)]  # no copy per candidate
             src.budget.examine(len(data))
             try:
                 yield base + m.start(), src.budget.inflate(data, src.cap)
