@@ -1,21 +1,20 @@
 """Byte-level scanner for provenance markers that declare generative-AI origin.
 
-:func:`scan` reads a media file's container structure with bounded seeks and reads, using the
-standard library only, and reports every marker it finds:
+:func:`scan` identifies a file by its content (magic bytes, :mod:`.registry`), reads its
+container structure with the reader registered for that format (one module per container
+family: :mod:`.jpeg`, :mod:`.png`, :mod:`.bmff`, :mod:`.riff`, :mod:`.tiff`, :mod:`.gif`,
+:mod:`.zip`, :mod:`.pdf`, :mod:`.text`, ...) with bounded reads and work budgets
+(:mod:`.budget`), and reports every marker it finds:
 
-* IPTC ``DigitalSourceType`` values in XMP (JPEG APP1 and extended XMP, PNG iTXt/tEXt/zTXt,
-  RIFF ``XMP ``/``_PMX``, ISO-BMFF XMP ``uuid`` and ``moov/udta/XMP_``, TIFF tag 700,
-  ID3v2 ``PRIV``, PDF XMP packets, SVG ``<metadata>``, standalone ``.xmp`` files), in element,
-  attribute or ``rdf:resource`` form, spelled as http/https URI, QCode or bare term;
-* C2PA manifest stores (JPEG APP11 JUMBF across segments, PNG ``caBX``, RIFF ``C2PA``,
-  BMFF ``uuid`` D8FEC3D6-..., TIFF tag 52545, ID3v2 ``GEOB``, PDF embedded manifests,
-  SVG ``<c2pa:manifest>``, ``.c2pa`` sidecars). Every manifest is read (ingredients too);
-  only ``digitalSourceType`` values in ``c2pa.actions`` and IPTC assertions count, so a
-  store holding only capture or ordinary edit actions yields nothing: camera originals pass;
-* generator fingerprints, matched by key *and* shape: AUTOMATIC1111 ``parameters`` text
-  (PNG text chunks, EXIF UserComment), ComfyUI ``prompt``/``workflow`` graph JSON, InvokeAI
-  metadata keys, NovelAI ``Software``/``Source``;
-* references to manifests outside the file (XMP ``dcterms:provenance``).
+* IPTC ``DigitalSourceType`` values in XMP (:mod:`.xmp`), in element, attribute or
+  ``rdf:resource`` form, spelled as http/https URI, QCode or bare term;
+* C2PA manifest stores (:mod:`.c2pa`): every manifest is read (ingredients too); only
+  ``digitalSourceType`` values in ``c2pa.actions`` and IPTC assertions count, so a store holding
+  only capture or ordinary edit actions yields nothing: camera originals pass;
+* generator fingerprints (:mod:`.fingerprints`), matched by key *and* shape: AUTOMATIC1111 and
+  Fooocus ``parameters``, ComfyUI ``prompt``/``workflow`` graphs, InvokeAI and NovelAI keys;
+* references to manifests outside the file (XMP ``dcterms:provenance``), unless an embedded
+  store was read.
 
 ``trainedAlgorithmicMedia``, ``compositeWithTrainedAlgorithmicMedia`` and C2PA
 ``trainedAlgorithmicData`` are generative; ``compositeSynthetic`` is reported for human
@@ -24,9 +23,9 @@ review; ``algorithmicMedia`` (procedural, no training data) and capture terms ar
 What it cannot do: no marker does **not** mean no AI. Metadata is stripped by most
 re-encodes, exports and platforms; unsigned markers (XMP, text chunks) can be forged or
 removed; C2PA signatures are not validated. Pixel or audio watermarks (Google SynthID,
-OpenAI's watermark) are invisible to container parsing. Compressed (Brotli) C2PA manifests,
-PDF object streams, HEIF XMP items and generator names in ``Software``/``CreatorTool``/
-``/Producer`` are not decoded; the first two are reported as ``c2pa-undecoded`` when seen.
+OpenAI's watermark) are invisible to container parsing. PDF object streams and generator
+names in ``Software``/``CreatorTool``/``/Producer`` are not decoded; Brotli-compressed
+metadata needs the optional ``brotli`` package.
 """
 
 from __future__ import annotations
