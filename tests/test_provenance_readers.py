@@ -27,6 +27,8 @@ from test_provenance import (
     app11,
     box,
     cut_and_mutated,
+    id3,
+    id3_frame,
     jpeg,
     segment,
     xmp,
@@ -140,6 +142,15 @@ def font(store: bytes) -> bytes:
     return directory + records + table + head_table
 
 
+def aiff(*chunks: bytes) -> bytes:
+    body = b"AIFF" + b"".join(chunks)
+    return b"FORM" + struct.pack(">I", len(body)) + body
+
+
+def aiff_chunk(kind: bytes, data: bytes) -> bytes:
+    return kind + struct.pack(">I", len(data)) + data + b"\0" * (len(data) & 1)
+
+
 def jxl(*boxes_: bytes) -> bytes:
     return b"\0\0\0\x0cJXL \r\n\x87\n" + box(b"ftyp", b"jxl \0\0\0\0jxl ") + b"".join(boxes_) + box(b"jxlc", b"\xff\x0a" + bytes(8))
 
@@ -176,6 +187,9 @@ READERS: dict[str, tuple[bytes, str, str, str, list[str]]] = {
     "mkv-tag": (matroska("PROMPT", COMFY_PROMPT), "a.mkv", "Matroska", "mkv", ["ComfyUI prompt"]),
     "mkv-clean": (matroska("TITLE", "dailies"), "a.mkv", "Matroska", "mkv", []),
     "bmp": (bmp(), "a.bmp", "BMP", "bmp", []),
+    "aiff-id3-xmp": (aiff(aiff_chunk(b"COMM", bytes(18)), aiff_chunk(b"ID3 ", id3(id3_frame(b"PRIV", b"XMP\0" + xmp())))),
+                     "a.aif", "AIFF", "aiff", [XMP_AI]),
+    "aiff-clean": (aiff(aiff_chunk(b"COMM", bytes(18)), aiff_chunk(b"SSND", bytes(16))), "a.aif", "AIFF", "aiff", []),
     "exr-string": (exr(("prompt", "string", COMFY_PROMPT.encode()), ("channels", "chlist", bytes(18))),
                    "a.exr", "OpenEXR", "exr", ["ComfyUI prompt"]),
     "exr-clean": (exr(("owner", "string", b"VFX vendor")), "a.exr", "OpenEXR", "exr", []),

@@ -10,7 +10,6 @@ def _is_mpeg_ts(head: bytes, size: int) -> bool:
 
 
 known("PSD", b"8BPS", extensions=[".psd", ".psb"])
-known("AIFF", lambda head, size: head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"), extensions=[".aif", ".aiff"])
 known("ASF", bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c"), extensions=[".wmv", ".wma", ".asf"])
 known("MPEG transport stream", _is_mpeg_ts, extensions=[".ts", ".m2ts", ".mts"])
 known("MPEG program stream", b"\0\0\1\xba", extensions=[".mpg", ".mpeg", ".vob"])
