@@ -91,11 +91,11 @@ def test_files_not_read_are_flagged_with_the_reason(tmp_path):
     delivery = tmp_path / "delivery"
     delivery.mkdir()
     (delivery / "random.png").write_bytes(bytes(range(256)) * 8)
-    (delivery / "layers.psd").write_bytes(b"8BPS\0\1" + bytes(40))
+    (delivery / "archive.7z").write_bytes(b"7z\xbc\xaf\x27\x1c" + bytes(40))
     (delivery / "notes.txt").write_text("reel 1, take 3\n")
     result, findings = gate_json(delivery)
     assert sorted((f["code"], Path(f["path"]).name, f["message"]) for f in findings) == [
-        ("D803", "layers.psd", "PSD: no reader"),
+        ("D803", "archive.7z", "7-Zip: no reader"),
         ("D803", "random.png", "not a PNG although named .png (content not recognised)"),
     ]
 

@@ -1167,7 +1167,7 @@ def test_scan_reports_a_problem_instead_of_raising(tmp_path: Path) -> None:
         (DETECTED["jpeg-xmp"][0], "still.png", "not a PNG although named .png (content is JPEG)"),
         (b"", "take.mov", "not an MOV although named .mov (an empty file)"),
         (DETECTED["png-cabx"][0], "scene.mp4", "not an MP4 although named .mp4 (content is PNG)"),
-        (b"8BPS\0\1" + bytes(40), "layers.psd", "PSD: no reader"),
+        (b"7z\xbc\xaf\x27\x1c" + bytes(40), "archive.7z", "7-Zip: no reader"),
         (random.Random(8).randbytes(4000), "take.ari", "format not recognised from its content: no reader"),
     ],
 )

@@ -151,6 +151,13 @@ def aiff_chunk(kind: bytes, data: bytes) -> bytes:
     return kind + struct.pack(">I", len(data)) + data + b"\0" * (len(data) & 1)
 
 
+def psd(*resources: tuple[int, bytes]) -> bytes:
+    blocks = b"".join(b"8BIM" + struct.pack(">H", rid) + b"\0\0" + struct.pack(">I", len(d)) + d + b"\0" * (len(d) & 1)
+                      for rid, d in resources)
+    header = b"8BPS\0\1" + bytes(6) + struct.pack(">HIIHH", 3, 1, 1, 8, 3)
+    return header + struct.pack(">I", 0) + struct.pack(">I", len(blocks)) + blocks + bytes(8)
+
+
 def jxl(*boxes_: bytes) -> bytes:
     return b"\0\0\0\x0cJXL \r\n\x87\n" + box(b"ftyp", b"jxl \0\0\0\0jxl ") + b"".join(boxes_) + box(b"jxlc", b"\xff\x0a" + bytes(8))
 
@@ -187,6 +194,8 @@ READERS: dict[str, tuple[bytes, str, str, str, list[str]]] = {
     "mkv-tag": (matroska("PROMPT", COMFY_PROMPT), "a.mkv", "Matroska", "mkv", ["ComfyUI prompt"]),
     "mkv-clean": (matroska("TITLE", "dailies"), "a.mkv", "Matroska", "mkv", []),
     "bmp": (bmp(), "a.bmp", "BMP", "bmp", []),
+    "psd-xmp": (psd((1005, bytes(16)), (1060, xmp())), "a.psd", "PSD", "psd", [XMP_AI]),
+    "psd-clean": (psd((1060, xmp(form="clean"))), "a.psd", "PSD", "psd", []),
     "aiff-id3-xmp": (aiff(aiff_chunk(b"COMM", bytes(18)), aiff_chunk(b"ID3 ", id3(id3_frame(b"PRIV", b"XMP\0" + xmp())))),
                      "a.aif", "AIFF", "aiff", [XMP_AI]),
     "aiff-clean": (aiff(aiff_chunk(b"COMM", bytes(18)), aiff_chunk(b"SSND", bytes(16))), "a.aif", "AIFF", "aiff", []),

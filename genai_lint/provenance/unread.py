@@ -9,7 +9,6 @@ def _is_mpeg_ts(head: bytes, size: int) -> bool:
     return len(head) >= 189 and head[0] == 0x47 and head[188] == 0x47
 
 
-known("PSD", b"8BPS", extensions=[".psd", ".psb"])
 known("ASF", bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c"), extensions=[".wmv", ".wma", ".asf"])
 known("MPEG transport stream", _is_mpeg_ts, extensions=[".ts", ".m2ts", ".mts"])
 known("MPEG program stream", b"\0\0\1\xba", extensions=[".mpg", ".mpeg", ".vob"])

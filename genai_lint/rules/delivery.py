@@ -165,7 +165,7 @@ def unverifiable_delivery_file(delivered: DeliveredFile, ctx: Context) -> Iterat
     ## What it checks
     Delivered files the gate could not verify: unreadable files, symlinks that leave the package,
     devices and FIFOs, files whose content (identified by magic bytes, never by name) is not what
-    their extension says, formats the scanner has no reader for ("PSD: no reader"), containers too
+    their extension says, formats the scanner has no reader for ("WOFF2: no reader"), containers too
     damaged to parse or too complex to verify within the scanner's work budgets, and weaker
     provenance evidence a person must review (a compressed C2PA store that cannot be decoded, a
     `compositeSynthetic` source type, a reference to an external manifest only).
