@@ -90,9 +90,10 @@ def boxes(src: Source, start: int, end: int, what: str) -> Iterator[Box]:
 
 
 def regions(blob: bytes, start: re.Pattern[bytes], end: re.Pattern[bytes]) -> Iterator[tuple[int, bytes]]:
-    """``(offset, bytes)`` of each region from a ``start`` match to the next ``end`` match."""
+    """``(offset, bytes)`` of each region from a ``start`` match to the next ``end`` match (one forward pass)."""
     pos = 0
     while begin := start.search(blob, pos):
+        current().walk()
         close = end.search(blob, begin.end())
         pos = close.end() if close else len(blob)
         yield begin.start(), blob[begin.start() : pos]
