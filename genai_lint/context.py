@@ -94,7 +94,7 @@ class Context:
         rule = self._registry[code]
         return Finding(code=code, name=rule.name, severity=rule.severity, message=message, path=path,
                        span=FILE_START, entry_id=entry.id if entry else None,
-                       manifest=entry.manifest.rel if entry else None, fix=fix)
+                       manifest=entry.manifest.rel if entry else None, fix=fix, delivered=True)
 
     @cached_property
     def watchlist(self) -> CompiledWatchlist:

@@ -55,7 +55,8 @@ class Finding:
     """One problem at one place.
 
     ``path`` is the file the span points into, relative to the project root in POSIX form
-    (or absolute when the file lies outside it); ``manifest`` is the manifest the entry
+    (or absolute when the file lies outside it); for a delivered file (``delivered``), relative
+    to the report's :attr:`Report.delivery_root`. ``manifest`` is the manifest the entry
     belongs to, relative to the root, or ``None`` when the finding is not about a manifest entry.
     """
 
@@ -69,6 +70,7 @@ class Finding:
     manifest: str | None = None
     fix: str | None = None
     waived: Waiver | None = None
+    delivered: bool = False
 
     @property
     def sort_key(self) -> tuple:
@@ -101,6 +103,16 @@ class Report:
     notes: list[str] = field(default_factory=list)
     source_root: Path | None = None
     """The folder code hosts resolve paths against (the git top level); ``root`` when unknown."""
+    delivery_root: Path | None = None
+    """What delivered-file paths are relative to (``gate``): the delivery's git top level, else the delivery folder."""
+
+    def base(self, finding: Finding) -> Path:
+        """The folder ``finding.path`` is relative to."""
+        return self.delivery_root if finding.delivered and self.delivery_root is not None else self.root
+
+    def host_path(self, finding: Finding) -> str:
+        """The finding's path as code hosts resolve it: relative to the git top level, else to its own base."""
+        return finding.path if finding.delivered else self.source_path(finding.path)
 
     def source_path(self, path: str) -> str:
         """A root-relative finding path made relative to :attr:`source_root` (absolute paths stay)."""

@@ -101,7 +101,8 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
     settings = settings_for(target, overrides)
     project = load_project(target, settings)
     ctx = Context(project)
-    delivered = _examine(delivery.absolute(), ctx)
+    delivery_root = source_root(delivery.resolve())
+    delivered = _examine(delivery.absolute(), delivery_root, ctx)
     selected = {rule.code: rule for rule in selected_rules(settings)}
     per_file = [rule for rule in selected.values() if rule.scope == "delivery"]
     per_asset = [selected[code] for code in MATCHED_ASSET_RULES if code in selected]
@@ -125,12 +126,14 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
     note = (f"scanned {len(delivered)} delivered file{'s' if len(delivered) != 1 else ''} ({size / 2**20:.1f} MiB) "
             f"in {delivery}: {matched} matched declared assets")
     rules = {code: rule.info() for code, rule in all_rules().items()}
-    return Report(root=project.root, source_root=source_root(project.root), findings=sorted(findings, key=lambda f: f.sort_key), rules=rules,
+    return Report(root=project.root, source_root=source_root(project.root), delivery_root=delivery_root,
+                  findings=sorted(findings, key=lambda f: f.sort_key), rules=rules,
                   manifests=len(project.manifests), assets=len(project.assets),
                   evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on, command="gate", notes=[note])
 
 
-def _examine(delivery: Path, ctx: Context) -> list[DeliveredFile]:
+def _examine(delivery: Path, delivery_root: Path, ctx: Context) -> list[DeliveredFile]:
+    """Every delivered file, hashed, matched to assets and (unmatched) scanned; paths shown relative to ``delivery_root``."""
     from genai_lint.provenance import scan
 
     root = ctx.project.root
@@ -139,9 +142,9 @@ def _examine(delivery: Path, ctx: Context) -> list[DeliveredFile]:
     cache = HashCache(root) if ctx.settings.cache else None
     hashes = _hash_once(files + list(candidates), cache, ctx.settings.quiet)
     by_hash = _assets_by_hash(ctx.project.assets, candidates, hashes)
-    delivered = [DeliveredFile(path, relative(path, root), problem=problem) for path, problem in problems]
+    delivered = [DeliveredFile(path, _shown(path, delivery, delivery_root), problem=problem) for path, problem in problems]
     for path in files:
-        item = DeliveredFile(path, relative(path, root))
+        item = DeliveredFile(path, _shown(path, delivery, delivery_root))
         digest = hashes.get(path)
         if isinstance(digest, str):
             item.sha256 = digest
@@ -154,6 +157,11 @@ def _examine(delivery: Path, ctx: Context) -> list[DeliveredFile]:
             item.problem = item.scan.problem
         delivered.append(item)
     return delivered
+
+
+def _shown(path: Path, delivery: Path, delivery_root: Path) -> str:
+    """``path`` (under ``delivery``, as walked) relative to ``delivery_root`` (the delivery resolved, or its git top)."""
+    return relative(delivery.resolve() / path.relative_to(delivery), delivery_root)
 
 
 def _asset_files_to_hash(ctx: Context, delivered: list[Path]) -> dict[Path, list[Entry]]:

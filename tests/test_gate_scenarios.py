@@ -165,3 +165,41 @@ def test_cached_rerun_does_not_rehash_the_production_files(tmp_path):
     assert [f["code"] for f in findings] == ["D802", "D804"]
     rehashed, findings = gate(delivery, production, "--no-cache")
     assert rehashed.exit_code == 0 and not {"D802", "D804"} & {f["code"] for f in findings}
+
+
+def _formats(tmp_path: Path, delivery: Path, production: Path) -> tuple[dict, dict, list]:
+    out = {name: tmp_path / f"gate.{name}" for name in ("json", "sarif", "gitlab")}
+    result = run_cli("gate", str(delivery), "--project", str(production), "--format", "concise",
+                     *(arg for name, path in out.items() for arg in ("--output", f"{name}:{path}")))
+    assert result.exit_code == 1, result.output + result.stderr
+    return tuple(json.loads(path.read_text()) for path in out.values())  # type: ignore[return-value]
+
+
+def test_delivered_file_paths_are_relative_to_the_delivery_never_file_uris(tmp_path):
+    production = _production(tmp_path, CLEAN)
+    delivery = deliver(tmp_path, production / "a.png")
+    document, sarif, gitlab = _formats(tmp_path, delivery, production)
+    assert [(f["path"], f["delivered"]) for f in document["findings"]] == [("final/a.png", True)]
+    assert document["delivery_root"] == str(delivery.resolve())
+    run = sarif["runs"][0]
+    artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "final/a.png", "uriBaseId": "%DELIVERYROOT%"}
+    assert run["originalUriBaseIds"]["%DELIVERYROOT%"]["uri"] == delivery.resolve().as_uri() + "/"
+    assert [issue["location"]["path"] for issue in gitlab] == ["final/a.png"]
+    assert "file://" not in json.dumps(run["results"])
+
+
+def test_a_delivery_inside_a_git_repository_is_relative_to_its_top_level(tmp_path):
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)  # what makes a git top level for genai-lint (no git call)
+    production = _production(repository, CLEAN)
+    delivery = repository / "out" / "delivery"
+    delivery.mkdir(parents=True)
+    shutil.copyfile(production / "a.png", delivery / "a.png")
+    document, sarif, gitlab = _formats(tmp_path, delivery, production)
+    assert [f["path"] for f in document["findings"]] == ["out/delivery/a.png"]
+    run = sarif["runs"][0]
+    assert list(run["originalUriBaseIds"]) == ["%SRCROOT%"]
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "out/delivery/a.png", "uriBaseId": "%SRCROOT%"}
+    assert [issue["location"]["path"] for issue in gitlab] == ["out/delivery/a.png"]

@@ -75,9 +75,9 @@ def bounds(finding: Finding) -> tuple[int, int, int, int]:
     return line, column, end_line, end_column
 
 
-def display_path(report: Report, path: str) -> str:
+def display_path(report: Report, finding: Finding) -> str:
     """A finding's path as the user can open it: relative to the current directory."""
-    full = os.path.join(report.root, path)
+    full = os.path.join(report.base(finding), finding.path)
     try:
         relative = os.path.relpath(full)
     except ValueError:  # another drive on Windows

@@ -38,7 +38,7 @@ def render(report: Report, color: bool = False) -> str:
         lines.append(f"::group::{escape_data(printable(path, keep=chr(13) + chr(10)))}")
         for finding in findings:
             if finding.waived is None:
-                lines.append(annotation(finding, display_path(report, finding.path)))
+                lines.append(annotation(finding, display_path(report, finding)))
                 emitted[finding.severity] += 1
             else:
                 lines.append(

@@ -3,8 +3,8 @@
 Each active finding becomes ``{type, description, check_name, fingerprint, severity,
 location: {path, lines: {begin}}}``. The fingerprint is a sha256 hex digest of the rule code,
 manifest and entry id (never line numbers), made unique within the report. Severity maps
-info → ``info``, warning → ``minor``, error → ``major``. Paths are relative to the project
-root.
+info → ``info``, warning → ``minor``, error → ``major``. Paths are relative to the git top
+level (else the project root; a delivered file's, to the delivery folder).
 Waived findings are left out: GitLab has no notion of an accepted issue.
 """
 
@@ -27,7 +27,7 @@ def render(report: Report, color: bool = False) -> str:
             "check_name": finding.code,
             "fingerprint": fingerprint,
             "severity": SEVERITIES[finding.severity],
-            "location": {"path": report.source_path(finding.path), "lines": {"begin": max(1, finding.span.line)}},
+            "location": {"path": report.host_path(finding), "lines": {"begin": max(1, finding.span.line)}},
         }
         for finding, fingerprint in zip(findings, fingerprints(findings))
     ]

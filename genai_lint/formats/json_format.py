@@ -3,7 +3,9 @@
 ``{"version": 1, "tool": {...}, "root", "evaluation_date", "findings": [...], "summary": {...}}``,
 each finding with code, name, severity, message, path, line, column, end_line, end_column,
 entry_id, manifest, fix and waived (``null`` or ``{reason, expires, by}``). Paths are relative
-to the project root, in POSIX form.
+to the project root, in POSIX form; the gate's findings about delivered files (``"delivered":
+true``) have paths relative to ``delivery_root`` (the delivery's git top level, else the delivery
+folder).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ def finding_dict(finding: Finding) -> dict:
         "end_column": span.end_column, "entry_id": finding.entry_id, "manifest": finding.manifest,
         "fix": finding.fix,
         "waived": None if waived is None else {"reason": waived.reason, "expires": waived.expires, "by": waived.by},
+        "delivered": finding.delivered,
     }
 
 
@@ -33,6 +36,7 @@ def render(report: Report, color: bool = False) -> str:
         "tool": {"name": "genai-lint", "version": __version__},
         "command": report.command,
         "root": str(report.root),
+        **({"delivery_root": str(report.delivery_root)} if report.delivery_root is not None else {}),
         "evaluation_date": report.evaluation_date,
         "findings": [finding_dict(finding) for finding in report.findings],
         "summary": {

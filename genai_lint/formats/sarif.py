@@ -2,8 +2,9 @@
 
 One run. ``tool.driver.rules`` lists every rule the report knows, sorted by code (plus any
 code a finding uses that the report does not describe), so ``ruleIndex`` always resolves.
-Artifact URIs are relative to ``%SRCROOT%``, which ``originalUriBaseIds`` maps to the project
-root. ``partialFingerprints["genaiLint/v1"]`` never includes line numbers, so an alert keeps its
+Artifact URIs are relative to ``%SRCROOT%``, which ``originalUriBaseIds`` maps to the git top
+level (else the project root); a delivered file outside it is relative to ``%DELIVERYROOT%``,
+the delivery folder. ``partialFingerprints["genaiLint/v1"]`` never includes line numbers, so an alert keeps its
 identity when lines move; ``primaryLocationLineHash`` is left for ``upload-sarif`` to compute.
 Waived findings are reported with an ``inSource`` suppression carrying the waiver's reason.
 """
@@ -21,6 +22,7 @@ from genai_lint.safe_text import json_dumps
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/genai-lint/genai-lint"
 SRCROOT = "%SRCROOT%"
+DELIVERYROOT = "%DELIVERYROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # GitHub truncates (or rejects) longer descriptions.
 MAX_DESCRIPTION = 1024
@@ -36,7 +38,7 @@ def sarif(report: Report) -> dict:
     rules = _rules(report, findings)
     index = {rule.code: i for i, rule in enumerate(rules)}
     results = [
-        _result(finding, index[finding.code], fp, report.source_path(finding.path))
+        _result(finding, index[finding.code], fp, report.host_path(finding), _base_id(report, finding))
         for finding, fp in zip(findings, fingerprints(findings))
     ]
     invocation: dict = {"executionSuccessful": True}
@@ -55,7 +57,7 @@ def sarif(report: Report) -> dict:
             }
         },
         "invocations": [invocation],
-        "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(report.source_root or report.root)}},
+        "originalUriBaseIds": _bases(report),
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
@@ -87,11 +89,26 @@ def _rule(rule: RuleInfo) -> dict:
     }
 
 
-def _result(finding: Finding, rule_index: int, fingerprint: str, path: str) -> dict:
+def _bases(report: Report) -> dict:
+    bases = {SRCROOT: {"uri": _root_uri(report.source_root or report.root)}}
+    if _delivery_apart(report):
+        bases[DELIVERYROOT] = {"uri": _root_uri(report.delivery_root)}
+    return bases
+
+
+def _delivery_apart(report: Report) -> bool:
+    return report.delivery_root is not None and report.delivery_root != (report.source_root or report.root)
+
+
+def _base_id(report: Report, finding: Finding) -> str:
+    return DELIVERYROOT if finding.delivered and _delivery_apart(report) else SRCROOT
+
+
+def _result(finding: Finding, rule_index: int, fingerprint: str, path: str, base_id: str) -> dict:
     line, column, end_line, end_column = bounds(finding)
     artifact = {"uri": _uri(path)}
     if not _is_absolute(path):
-        artifact["uriBaseId"] = SRCROOT
+        artifact["uriBaseId"] = base_id
     result: dict = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,

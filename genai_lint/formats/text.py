@@ -23,7 +23,7 @@ def paint(text: str, code: str, color: bool) -> str:
 
 def headline(report: Report, finding: Finding, color: bool) -> str:
     """``path:line:col: CODE [severity] message`` (with ``(waived: reason)`` when waived)."""
-    where = f"{printable(display_path(report, finding.path))}:{finding.span.line}:{finding.span.column}:"
+    where = f"{printable(display_path(report, finding))}:{finding.span.line}:{finding.span.column}:"
     severity = paint(f"[{finding.severity}]", COLORS[finding.severity], color)
     line = f"{paint(where, '1', color)} {paint(finding.code, '1', color)} {severity} {printable(finding.message)}"
     if finding.waived is not None:
@@ -36,7 +36,7 @@ def render(report: Report, color: bool = False) -> str:
     sources = _Sources(report)
     for finding in report.findings:
         lines.append(headline(report, finding, color))
-        if finding.path.endswith(TEXT_SUFFIXES):
+        if finding.path.endswith(TEXT_SUFFIXES) and not finding.delivered:
             lines.extend(_frame(finding, sources.line(finding.path, finding.span.line), color))
         if finding.fix:
             pad = " " * max(3, len(str(finding.span.line)) + 1)  # the "=" sits under the frame's "|"
