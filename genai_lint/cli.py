@@ -320,8 +320,12 @@ def schema(audit_report: bool) -> None:
 @click.argument("delivery", type=click.Path(path_type=Path))
 @click.option("--project", "project_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="The production whose manifests declare the assets (default: the current folder's project).")
+@click.option("--inventory", "inventory_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write one row per delivered file (path, size, sha256, format, reader, matched asset, "
+                   "markers, findings, verdict) to FILE.csv or FILE.json, for the delivery ticket.")
 @shared_options
-def gate(delivery: Path, project_dir: str | None, format_name: str, outputs: tuple[str, ...], select: tuple[str, ...],
+def gate(delivery: Path, project_dir: str | None, inventory_path: Path | None, format_name: str,
+         outputs: tuple[str, ...], select: tuple[str, ...],
          ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
          date_text: str | None, config_path: Path | None, no_cache: bool, quiet: bool, color: str) -> None:
     """The delivery gate: hash every file in DELIVERY, match it to the production's assets, and look for
@@ -333,9 +337,32 @@ def gate(delivery: Path, project_dir: str | None, format_name: str, outputs: tup
     extra = _outputs(outputs)
     if project_dir is not None and not Path(project_dir).is_dir():
         raise Failure(f"{project_dir}: no such folder")
-    report = run_guarded(run_gate, delivery, project_dir, overrides, _config_file(config_path))
+    inventory_kind = _inventory_kind(inventory_path, delivery)
+    run = run_guarded(run_gate, delivery, project_dir, overrides, _config_file(config_path),
+                      inventory=inventory_path is not None)
+    report = run.report
+    if inventory_path is not None and run.inventory is not None and report.delivery_root is not None:
+        from genai_lint import inventory
+
+        write_output(inventory_path, inventory.render(run.inventory, inventory_kind, report.delivery_root))
     run_guarded(emit, report, resolve_format(format_name), use_color(color), quiet, False, extra)
     sys.exit(0 if exit_zero or not report.failed else 1)
+
+
+def _inventory_kind(path: Path | None, delivery: Path) -> str:
+    """``csv`` or ``json`` for ``--inventory PATH``; a usage error for another suffix or a path inside the delivery."""
+    from genai_lint.inventory import kind_of
+
+    if path is None:
+        return ""
+    kind = kind_of(path)
+    if kind is None:
+        raise click.BadParameter(f"{path}: expected a .csv or .json file", param_hint="--inventory")
+    inside = path.absolute().parent.resolve() / path.name
+    if delivery.is_dir() and delivery.resolve() in inside.parents:
+        raise click.BadParameter(f"{path} is inside the delivery folder: it would become part of the package",
+                                 param_hint="--inventory")
+    return kind
 
 
 @main.command()

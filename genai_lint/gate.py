@@ -22,6 +22,7 @@ from genai_lint.context import Context
 from genai_lint.engine import apply_settings, load_project, selected_rules, settings_for, targets
 from genai_lint.findings import Finding, Report
 from genai_lint.hashing import HashCache, hash_files
+from genai_lint.inventory import Row, row
 from genai_lint.project import Entry, relative, source_root
 from genai_lint.rules import all_rules
 from genai_lint.waivers import apply_waivers
@@ -90,8 +91,20 @@ MATCHED_ASSET_RULES = ("G401", "A605", "A606", "A607")
 """Asset rules that judge a delivered deliverable asset, as ``check`` judges it on the same date."""
 
 
-def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], config: Path | None = None) -> Report:
-    """Run the delivery gate on ``delivery`` for the production at ``project_dir`` (default: here)."""
+@dataclass
+class GateRun:
+    """The gate's report, and the inventory rows when they were asked for."""
+
+    report: Report
+    inventory: list[Row] | None = None
+
+
+def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], config: Path | None = None,
+         inventory: bool = False) -> GateRun:
+    """Run the delivery gate on ``delivery`` for the production at ``project_dir`` (default: here).
+
+    With ``inventory``, every delivered file is also identified by the scanner (matched ones too)
+    and described in one inventory row."""
     from genai_lint.config import ConfigError
 
     if not delivery.is_dir():
@@ -102,21 +115,27 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
     project = load_project(target, settings)
     ctx = Context(project)
     delivery_root = source_root(delivery.resolve())
-    delivered = _examine(delivery.absolute(), delivery_root, ctx)
+    delivered = _examine(delivery.absolute(), delivery_root, ctx, identify_all=inventory)
     selected = {rule.code: rule for rule in selected_rules(settings)}
     per_file = [rule for rule in selected.values() if rule.scope == "delivery"]
     per_asset = [selected[code] for code in MATCHED_ASSET_RULES if code in selected]
     findings: list[Finding] = []
-    judged: set[int] = set()
-    for item in delivered:
-        for rule in per_file:
-            findings.extend(rule.check(item, ctx))
+    about: dict[tuple, list[int]] = {}  # which delivered files each finding is about, for the inventory
+    judged: dict[int, list[Finding]] = {}
+    for number, item in enumerate(delivered):
+        mine = [finding for rule in per_file for finding in rule.check(item, ctx)]
         for asset in item.assets:
-            if asset.get("deliverable") is not False and id(asset) not in judged:
-                judged.add(id(asset))
-                for asset_rule in per_asset:
-                    findings.extend(replace(finding, message=f"{finding.message} (delivered as {item.shown})")
-                                    for finding in asset_rule.check(asset, ctx))
+            if asset.get("deliverable") is False:
+                continue
+            if id(asset) not in judged:
+                judged[id(asset)] = [replace(finding, message=f"{finding.message} (delivered as {item.shown})")
+                                     for asset_rule in per_asset for finding in asset_rule.check(asset, ctx)]
+                findings.extend(judged[id(asset)])
+            for finding in judged[id(asset)]:
+                about.setdefault(_identity(finding), []).append(number)
+        for finding in mine:
+            about.setdefault(_identity(finding), []).append(number)
+        findings.extend(mine)
     if "M001" in selected:  # a manifest that did not load declares no assets: the gate cannot vouch for them
         for manifest in project.manifests:
             findings.extend(selected["M001"].check(manifest, ctx))
@@ -126,14 +145,28 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
     note = (f"scanned {len(delivered)} delivered file{'s' if len(delivered) != 1 else ''} ({size / 2**20:.1f} MiB) "
             f"in {delivery}: {matched} matched declared assets")
     rules = {code: rule.info() for code, rule in all_rules().items()}
-    return Report(root=project.root, source_root=source_root(project.root), delivery_root=delivery_root,
-                  findings=sorted(findings, key=lambda f: f.sort_key), rules=rules,
-                  manifests=len(project.manifests), assets=len(project.assets),
-                  evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on, command="gate", notes=[note])
+    report = Report(root=project.root, source_root=source_root(project.root), delivery_root=delivery_root,
+                    findings=sorted(findings, key=lambda f: f.sort_key), rules=rules,
+                    manifests=len(project.manifests), assets=len(project.assets),
+                    evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on, command="gate", notes=[note])
+    if not inventory:
+        return GateRun(report)
+    per_item: list[list[Finding]] = [[] for _ in delivered]
+    for finding in report.findings:
+        for number in dict.fromkeys(about.get(_identity(finding), [])):
+            per_item[number].append(finding)
+    rows = sorted((row(item, mine, settings.fail_on) for item, mine in zip(delivered, per_item)), key=lambda r: r.path)
+    return GateRun(report, rows)
 
 
-def _examine(delivery: Path, delivery_root: Path, ctx: Context) -> list[DeliveredFile]:
-    """Every delivered file, hashed, matched to assets and (unmatched) scanned; paths shown relative to ``delivery_root``."""
+def _identity(finding: Finding) -> tuple:
+    """What stays of a finding through waivers and severity overrides."""
+    return (finding.code, finding.path, finding.span, finding.message)
+
+
+def _examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: bool = False) -> list[DeliveredFile]:
+    """Every delivered file, hashed, matched to assets and (unmatched, or all with ``identify_all``) scanned;
+    paths shown relative to ``delivery_root``."""
     from genai_lint.provenance import scan
 
     root = ctx.project.root
@@ -151,7 +184,10 @@ def _examine(delivery: Path, delivery_root: Path, ctx: Context) -> list[Delivere
             item.assets = by_hash.get(digest, [])
         else:
             item.problem = f"cannot be read ({getattr(digest, 'strerror', None) or digest})"
-        if item.sha256 and not item.assets:
+        if item.sha256 and item.assets and identify_all:
+            item.scan = scan(path)  # for the inventory only: a declared file is judged by its asset
+            item.markers = list(item.scan.markers)
+        elif item.sha256 and not item.assets:
             item.scan = scan(path)
             item.markers = list(item.scan.markers)
             item.problem = item.scan.problem
