@@ -25,8 +25,14 @@ def finding_dict(finding: Finding) -> dict:
         "end_column": span.end_column, "entry_id": finding.entry_id, "manifest": finding.manifest,
         "fix": finding.fix,
         "waived": None if waived is None else {"reason": waived.reason, "expires": waived.expires, "by": waived.by},
-        "delivered": finding.delivered,
     }
+
+
+def _gate_fields(report: Report, finding: Finding, fields: dict) -> dict:
+    """``fields``, with ``delivered`` in a gate report (whose delivered-file paths are relative to ``delivery_root``)."""
+    if report.delivery_root is not None:
+        fields["delivered"] = finding.delivered
+    return fields
 
 
 def render(report: Report, color: bool = False) -> str:
@@ -38,7 +44,7 @@ def render(report: Report, color: bool = False) -> str:
         "root": str(report.root),
         **({"delivery_root": str(report.delivery_root)} if report.delivery_root is not None else {}),
         "evaluation_date": report.evaluation_date,
-        "findings": [finding_dict(finding) for finding in report.findings],
+        "findings": [_gate_fields(report, finding, finding_dict(finding)) for finding in report.findings],
         "summary": {
             "errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "infos": counts[Severity.INFO],
             "waived": len(report.waived), "manifests": report.manifests, "assets": report.assets,
