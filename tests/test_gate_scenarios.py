@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ASSET_BYTES, CLEAN, EXAMPLES, position, run_cli
+from conftest import ASSET_BYTES, CLEAN, EXAMPLES, position, run_cli, settle
 
 TEMP_WAV = "sound/sfx/wind_bed_temp_v1.wav"
 TEMP_ID = "SND-001"
@@ -152,19 +152,24 @@ def test_project_named_from_another_folder_and_from_root(tmp_path):
     assert (production / ".genai-lint-cache").is_dir()  # the production root is where a cache may go
 
 
-def test_cached_rerun_does_not_rehash_the_production_files(tmp_path):
-    production = _production(tmp_path, CLEAN.replace(f'    sha256: "', '    x-old: "'))  # matched by its real file only
+def test_cached_rerun_does_not_rehash_the_production_files(tmp_path, monkeypatch):
+    from genai_lint import hashing
+
+    production = _production(tmp_path, CLEAN.replace('    sha256: "', '    x-old: "'))  # matched by its real file only
     delivery = deliver(tmp_path, production / "a.png")
-    assert gate(delivery, production)[0].exit_code == 1  # D802, and the hashes are now cached
-    asset = production / "a.png"
-    info = os.stat(asset)
-    with open(asset, "r+b") as stream:  # same size, inode and mtime: only a rehash would notice
-        stream.write(b"X")
-    os.utime(asset, ns=(info.st_atime_ns, info.st_mtime_ns))
-    cached, findings = gate(delivery, production)
-    assert [f["code"] for f in findings] == ["D802", "D804"]
-    rehashed, findings = gate(delivery, production, "--no-cache")
-    assert rehashed.exit_code == 0 and not {"D802", "D804"} & {f["code"] for f in findings}
+    settle()
+    hashed: list[Path] = []
+    real = hashing.sha256_file
+    monkeypatch.setattr(hashing, "sha256_file", lambda path, progress=None: hashed.append(Path(path)) or real(path, progress))
+    first, findings = gate(delivery, production)
+    assert (first.exit_code, [f["code"] for f in findings]) == (1, ["D802", "D804"])
+    assert sorted(path.name for path in hashed) == ["a.png", "a.png"]  # the production's file and the delivered one
+    hashed.clear()
+    again, findings = gate(delivery, production)
+    assert (again.exit_code, [f["code"] for f in findings], hashed) == (1, ["D802", "D804"], [])
+    (production / "a.png").write_bytes(b"regenerated")  # another size: cannot match, so not even hashed
+    changed, findings = gate(delivery, production)
+    assert hashed == [] and not {"D802", "D804"} & {f["code"] for f in findings}
 
 
 def _formats(tmp_path: Path, delivery: Path, production: Path) -> tuple[dict, dict, list]:
