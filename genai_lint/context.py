@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-import re
 import stat
 from dataclasses import dataclass
 from functools import cached_property
@@ -342,7 +341,18 @@ class _Locator:
 
 def _names(message: str, label: str) -> bool:
     """Whether ``message`` names ``label`` as a whole word (``A-1`` is not named by ``A-10``)."""
-    return re.search(r"(?<![\w.-])" + re.escape(label) + r"(?![\w.-])", message) is not None
+    start = message.find(label)
+    while start >= 0:
+        end = start + len(label)
+        before, after = message[start - 1:start], message[end:end + 1]
+        if not _word_char(before) and not _word_char(after):
+            return True
+        start = message.find(label, start + 1)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return bool(char) and (char.isalnum() or char in "_.-")
 
 
 def parse_date(value: object) -> dt.date | None:
