@@ -250,3 +250,11 @@ def test_add_errors_are_one_line(project):
         assert len(result.stderr.splitlines()) == 1 and "\\n" not in result.stderr and "\\t" not in result.stderr
         assert expected in result.stderr, result.stderr
     assert (root / "genai-manifest.yaml").read_text() == CLEAN
+
+
+def test_missing_tool_lists_the_registered_tools_and_g001_names_the_contact(project):
+    manifest = CLEAN.replace('  title: "Demo"\n', '  title: "Demo"\n  contact: legal@demo.example\n')
+    manifest = manifest.replace("    tool: ent\n", "").replace('    disclosed_on: "2026-05-02"\n', "")
+    result = check_json(project(manifest))
+    assert only(result, "M002")["fix"] == "add `tool: ent` (a registered tool: ent)"
+    assert only(result, "G001")["fix"] == 'report the use to legal@demo.example and record the day: `disclosed_on: "YYYY-MM-DD"`'

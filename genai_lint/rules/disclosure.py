@@ -33,4 +33,11 @@ def undisclosed_use(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     if "disclosed_on" not in asset.data and not asset.is_broken("disclosed_on"):
         yield ctx.finding("G001", asset, ("id",), f"asset {asset.label()} has no disclosed_on: its use was never reported",
-                          fix='report the use to the studio contact and record it: disclosed_on: "YYYY-MM-DD"')
+                          fix=f'report the use to {_contact(asset)} and record the day: `disclosed_on: "YYYY-MM-DD"`')
+
+
+def _contact(asset: Entry) -> str:
+    """Who the production reports to, as its manifest records it (``production.contact``)."""
+    production = asset.manifest.data.get("production") if isinstance(asset.manifest.data, dict) else None
+    contact = production.get("contact") if isinstance(production, dict) else None
+    return contact if isinstance(contact, str) and contact.strip() else "the studio contact"

@@ -77,7 +77,7 @@ def schema_violation(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
             group = missing[error.path]
             names = ", ".join(f"'{each.missing}'" for each in group)
             message = error.message.replace(f"field '{error.missing}'", f"field{'s' if len(group) > 1 else ''} {names}")
-            fix = "add " + "; ".join(each.fix for each in group if each.fix)
+            fix = "add " + "; ".join(_registered(ctx, each.missing) or each.fix for each in group if each.fix)
         else:
             continue
         entry = _entry_at(manifest, error.path)
@@ -86,6 +86,15 @@ def schema_violation(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
         finding = ctx.finding("M002", entry or manifest, error.path[2:] if entry else error.path, message,
                               key=error.key, fix=fix or "see `genai-lint schema` for the allowed structure")
         yield finding
+
+
+def _registered(ctx: Context, field: str) -> str | None:
+    """For a missing ``tool``: an example line with the production's registered tool ids."""
+    if field != "tool" or not ctx.project.tools:
+        return None
+    ids = list(ctx.project.tools)
+    more = f", ... ({len(ids)} in all)" if len(ids) > 8 else ""
+    return f"`tool: {ids[0]}` (a registered tool: {', '.join(ids[:8])}{more})"
 
 
 def _quote_fix(manifest: Manifest, error: SchemaError) -> str | None:
