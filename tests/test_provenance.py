@@ -1002,6 +1002,24 @@ MAGICS = [
     b"<?xml",
     b"<svg",
     b"\0\0\0\x40jumb",
+    b"GIF89a",
+    b"PK\3\4",
+    b"PK\5\6",
+    b"fLaC",
+    b"OggS\0\2",
+    b"\x1a\x45\xdf\xa3",
+    b"\x76\x2f\x31\x01",
+    b"SDPX",
+    b"\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01",
+    b"\0\1\0\0",
+    b"ttcf\0\1\0\0",
+    b"wOFF",
+    b"BM",
+    b"8BPS\0\1",
+    b"FORM\0\0\1\0AIFF",
+    b"\0\0\0\x0cJXL \r\n\x87\n",
+    b"\0\0\0\x18ftypheic",
+    b"\0\0\0\x18styp",
     b"",
 ]
 
@@ -1018,7 +1036,7 @@ def assert_scans_or_unreadable(path: Path) -> None:
 def test_random_garbage_only_raises_unreadable(tmp_path: Path) -> None:
     rng = random.Random(20240110)
     path = tmp_path / "garbage"
-    for i in range(400):
+    for i in range(1200):
         tail = rng.randbytes(rng.choice([0, 1, 7, 30, 200, 3000]))
         path.write_bytes(MAGICS[i % len(MAGICS)] + tail)
         assert_scans_or_unreadable(path)
