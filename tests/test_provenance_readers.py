@@ -295,3 +295,9 @@ def test_signed_files_through_the_cli_gate(tmp_path: Path) -> None:
         ("D801", f"ai.{extension}") for extension in ("docx", "flac", "gif", "jxl")]
     assert result.exit_code == 1
 
+
+
+def test_xmp_names_the_tool_that_wrote_it(tmp_path: Path) -> None:
+    packet = xmp().replace(b"</rdf:Description>", b"<xmp:CreatorTool>Image Generator 3</xmp:CreatorTool></rdf:Description>")
+    result = provenance.scan(write(tmp_path, jpeg(segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0" + packet)), "a.jpg"))
+    assert [m.describe() for m in result.markers] == [f"{XMP_AI} (XMP CreatorTool Image Generator 3)"]
