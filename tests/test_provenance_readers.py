@@ -301,3 +301,16 @@ def test_xmp_names_the_tool_that_wrote_it(tmp_path: Path) -> None:
     packet = xmp().replace(b"</rdf:Description>", b"<xmp:CreatorTool>Image Generator 3</xmp:CreatorTool></rdf:Description>")
     result = provenance.scan(write(tmp_path, jpeg(segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0" + packet)), "a.jpg"))
     assert [m.describe() for m in result.markers] == [f"{XMP_AI} (XMP CreatorTool Image Generator 3)"]
+
+
+def test_the_gate_says_what_a_person_should_review(tmp_path: Path) -> None:
+    delivery = tmp_path / "delivery"
+    delivery.mkdir()
+    reference = xmp("https://cai-manifests.example/m1", form="provenance")
+    (delivery / "remote.jpg").write_bytes(jpeg(segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0" + reference)))
+    (delivery / "composite.png").write_bytes(READERS["gif-clean"][0])
+    result = run_cli("gate", str(delivery), "--project", str(EXAMPLES / "aurora"), "--format", "json", "--no-cache")
+    messages = {Path(f["path"]).name: f["message"] for f in json.loads(result.output)["findings"]}
+    assert messages["remote.jpg"].startswith(
+        "provenance needs review: a reference to a remote manifest, https://cai-manifests.example/m1 at JPEG APP1")
+    assert messages["composite.png"] == "not a PNG although named .png (content is GIF)"

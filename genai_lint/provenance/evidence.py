@@ -30,7 +30,9 @@ class Marker:
 
     def describe(self) -> str:
         """The evidence in words, naming the generator when the file does."""
-        return self.summary or f"{self.kind} '{self.value}'"
+        if self.summary:
+            return self.summary
+        return f"a reference to a remote manifest, {self.value}" if self.kind == "external-manifest" else self.value
 
 
 class UnreadableFile(Exception):
