@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import struct
+import subprocess
+import sys
+import textwrap
 import zlib
 from pathlib import Path
 
@@ -126,3 +129,27 @@ def test_the_gate_says_too_complex_to_verify(tmp_path: Path) -> None:
     findings = json.loads(result.output)["findings"]
     assert [(f["code"], f["message"]) for f in findings] == [
         ("D803", f"JPEG: too complex to verify: more than {LIMITS.items:,} container items")]
+
+
+def test_peak_memory_stays_bounded_on_the_amplification_cases(tmp_path: Path) -> None:
+    """The scanner's own peak RSS (VmHWM of a child process) on the worst cases, far below what they asked for."""
+    count = 15_000_000
+    arrays = superbox(b"c2pa", "c2pa", manifest("urn:uuid:1", assertion("c2pa.actions.v2", b"\x9a" + count.to_bytes(4, "big") + b"\x80" * count)))
+    ext = b"http://ns.adobe.com/xmp/extension/\0"
+    cases = {
+        "arrays.png": png(chunk(b"caBX", arrays)),
+        "guids.jpg": jpeg(*[segment(0xE1, ext + b"%032X" % n + struct.pack(">II", 60_000, 0) + bytes(60_000)) for n in range(2000)]),
+        "ztxt.png": png(*[chunk(b"zTXt", b"parameters\0\0" + zlib.compress(b"Steps: 20 " * (16 * MiB // 10), 9))] * 50),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from genai_lint import provenance
+        for path in sorted(Path({str(tmp_path)!r}).iterdir()):
+            print(path.name, provenance.scan(path).problem)
+        print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert all("too complex to verify" in line for line in out[:-1]), out
+    assert int(out[-1]) < 160 * 1024  # KiB: the files ask for gigabytes (1.1 GB of CBOR lists, 800 MiB of text)
