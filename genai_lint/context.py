@@ -20,7 +20,7 @@ APPROVED, EXPIRED = "approved", "expired"
 
 @dataclass(frozen=True, slots=True)
 class AssetFile:
-    """Where an asset's ``path`` leads: ``state`` is ok, outside, missing, not-file or unreadable."""
+    """Where an asset's ``path`` leads: ``state`` is ok, outside, missing, not-file, unreadable or invalid."""
 
     state: str
     path: Path | None
@@ -265,6 +265,10 @@ class Context:
         return self._files[key]
 
 
+INVALID_NAME = AssetFile("invalid", None, "is not a valid file name (it holds a NUL byte)")
+"""No file system has such a name: nothing is looked up, M007 says why."""
+
+
 class _Locator:
     """Resolves asset paths against the root, resolving each folder once (a production has few)."""
 
@@ -278,6 +282,8 @@ class _Locator:
 
     def locate_folder(self, base: str, target: str) -> AssetFile:
         """Where the folder ``target`` (relative to ``base``; ``""`` for ``base`` itself) leads."""
+        if "\0" in target:
+            return INVALID_NAME
         joined = os.path.normpath(os.path.join(base, target)) if target else base
         if os.path.isabs(target) or not (joined == self.root or joined.startswith(self.root.rstrip(os.sep) + os.sep)):
             return AssetFile("outside", None, "leaves the project root")
@@ -300,6 +306,8 @@ class _Locator:
 
     def locate(self, base: str, target: str, touch: bool = True) -> AssetFile:
         """Where ``target`` leads from ``base``. ``touch=False`` (``--no-files``) looks at folders only, never at the file."""
+        if "\0" in target:
+            return INVALID_NAME
         if os.path.isabs(target) or target.startswith(("/", "\\")) or (len(target) > 1 and target[1] == ":"):
             return AssetFile("outside", None, "is an absolute path")
         if ".." in target or "/." in "/" + target or "//" in target or "\\" in target:
