@@ -110,6 +110,10 @@ def _pyproject_table(path: Path) -> dict | None:
     """The ``[tool.genai-lint]`` table of a TOML file, or ``None`` when it has none."""
     import tomllib
 
+    from genai_lint.containment import OUTSIDE, inside
+
+    if not inside(path, path.parent):
+        raise ConfigError(f"{path}: {OUTSIDE}")
     try:
         with open(path, "rb") as stream:
             data = tomllib.load(stream)
@@ -137,8 +141,11 @@ def _read(path: Path) -> tuple[dict, Locate]:
         if table is None:
             raise ConfigError(f"{path}:1:1: no [tool.genai-lint] table in this file")
         return table, _toml_locator(path)
+    from genai_lint.containment import OUTSIDE, inside
     from genai_lint.loader import LoadError, load
 
+    if not inside(path, path.parent):
+        raise ConfigError(f"{path}: {OUTSIDE}")
     try:
         document = load(path)
     except LoadError as exc:

@@ -44,20 +44,46 @@ class DeliveredFile:
     scan: Scan | None = None
 
 
+SPECIAL_FILE_SYSTEM = "on a special file system (like /proc or /sys): not read"
+
+
 def walk(delivery: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Regular files under ``delivery`` (no symlink followed out of it), and what could not be walked."""
     files: list[Path] = []
     problems: list[tuple[Path, str]] = []
     real_root = delivery.resolve()
 
+    pseudo: dict[int, bool] = {}
+
     def unreadable(error: OSError) -> None:
         problems.append((Path(error.filename or delivery), f"cannot be read ({error.strerror})"))
 
+    def special(path: Path) -> bool:
+        """On a file system with no storage (/proc, /sys): its files are not data and may never end."""
+        try:
+            device = os.lstat(path).st_dev
+            if device not in pseudo:
+                pseudo[device] = os.statvfs(path).f_blocks == 0
+        except (OSError, AttributeError):  # no statvfs (Windows): nothing of the kind there
+            return False
+        return pseudo[device]
+
+    if special(delivery):
+        return files, [(delivery, SPECIAL_FILE_SYSTEM)]
     for directory, dirnames, filenames in os.walk(delivery, onerror=unreadable):
         for name in sorted(dirnames):
             path = Path(directory, name)
-            if path.is_symlink():
+            try:
+                link = stat.S_ISLNK(os.lstat(path).st_mode)
+            except OSError as exc:  # a name past PATH_MAX, a folder gone meanwhile: that folder only
+                problems.append((path, f"cannot be read ({exc.strerror})"))
+                dirnames.remove(name)
+                continue
+            if link:
                 problems.append((path, _symlink_problem(path, real_root) or "symlink to a folder: not followed"))
+            elif special(path):
+                problems.append((path, SPECIAL_FILE_SYSTEM))
+                dirnames.remove(name)
         for name in sorted(filenames):
             path = Path(directory, name)
             try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from genai_lint.config import CONFIG_NAMES, DEFAULT_EXCLUDE, Settings, find_config
+from genai_lint.containment import OutsideRoot, inside
 from genai_lint.loader import Document, LoadError, load
 from genai_lint.safe_text import valid_text
 from genai_lint.schema import SchemaError
@@ -271,6 +272,8 @@ def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> No
                 manifest.document = load(manifest.path, texts[manifest.path])
                 manifest.schema_errors = schema.validate(manifest.document.data)
                 continue
+            if not inside(manifest.path, project.root):
+                raise OutsideRoot()
             raw = read_manifest_bytes(manifest.path)
             key = cache.key(manifest.path, raw) if cache is not None else None
             cached = cache.load(manifest.path, raw, key) if key is not None and not manifest.requested else None

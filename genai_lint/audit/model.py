@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from genai_lint import __version__
+from genai_lint.containment import OutsideRoot
 from genai_lint.context import parse_date
 from genai_lint.findings import Finding, Report, Severity
 from genai_lint.formats.json_format import finding_dict
@@ -276,7 +277,8 @@ def _manifest(manifest: Manifest) -> dict:
     else:
         status = "not audited" if manifest.error is not None else "audited"
     return {
-        "path": manifest.rel, "sha256": _sha256(manifest.path), "status": status,
+        "path": manifest.rel, "sha256": None if isinstance(manifest.error, OutsideRoot) else _sha256(manifest.path),
+        "status": status,
         "production_id": manifest.production_id,
         **{register: len(data[register]) if isinstance(data.get(register), list) else 0
            for register in ("assets", "tools", "approvals")},

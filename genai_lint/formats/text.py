@@ -79,9 +79,12 @@ class _Sources:
     def line(self, path: str, number: int) -> str | None:
         """Line ``number`` of the file as the YAML parser counts lines; ``None`` when it cannot be shown."""
         if path not in self.cache:
+            from genai_lint.containment import inside
             from genai_lint.loader import LoadError, decode, open_regular
 
             try:
+                if not inside(self.root / path, self.root):  # a symlink out of the production is never shown
+                    raise PermissionError(path)
                 with open_regular(self.root / path) as stream:  # a FIFO or device is never opened for reading
                     raw = stream.read(8 * 1024 * 1024)
                 try:

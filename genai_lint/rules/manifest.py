@@ -20,7 +20,8 @@ def invalid_yaml(manifest: Manifest, ctx: Context) -> Iterator[Finding]:
     ## What it checks
     That the manifest is readable YAML text: valid UTF-8 (or UTF-16/32 with a byte-order mark),
     no NUL bytes or merge-conflict markers, one document, only plain YAML tags, under the size
-    limit (128 MiB), and no aliases that blow the document up (an "alias bomb").
+    limit (128 MiB), no aliases or merge keys that blow the document up (an "alias bomb"), and
+    a file inside the project root (a symlink to a file elsewhere is never read).
 
     ## Why
     A manifest nobody can read records nothing. genai-lint never guesses at a broken file, never

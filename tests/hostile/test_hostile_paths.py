@@ -166,9 +166,12 @@ def test_a_manifest_that_is_a_fifo_or_a_device_is_m001_not_a_hang(tmp_path: Path
     run = check_all_formats(root, "genai-manifest.yaml")
     has(findings_of(run), "M001", 1, 1, "not a regular file")
     (root / "genai-manifest.yaml").unlink()
-    (root / "genai-manifest.yaml").symlink_to(os.devnull)
+    (root / "genai-manifest.yaml").symlink_to(os.devnull)  # outside the root as well: never even opened
     run = check_all_formats(root, "genai-manifest.yaml")
-    has(findings_of(run), "M001", 1, 1, "not a regular file")
+    has(findings_of(run), "M001", 1, 1, "leads outside the project root")
+    cli("hash", "genai-manifest.yaml", cwd=root).one_line_error("cannot update: it leads outside the project root")
+    (root / "genai-manifest.yaml").unlink()
+    os.mkfifo(root / "genai-manifest.yaml")
     cli("hash", "genai-manifest.yaml", cwd=root).one_line_error("cannot update: not a regular file")
     os.mkfifo(root / "baseline.json")
     cli("check", "genai-manifest.yaml", "--baseline", "baseline.json", cwd=root) \
