@@ -136,8 +136,10 @@ class HashCache:
         try:
             db = self._write_connection()
             for start in range(0, len(pending), BATCH):
+                db.execute("BEGIN IMMEDIATE")  # one commit (and its fsyncs) per batch, not per row
                 self._run(db, "INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?)",
                           pending[start:start + BATCH], many=True)
+                db.execute("COMMIT")
         except (OSError, sqlite3.Error, Untrusted):
             pass
         finally:
