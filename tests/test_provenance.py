@@ -1215,3 +1215,58 @@ def test_text_without_markers_passes_as_read(tmp_path: Path, name: str) -> None:
     }[Path(name).suffix]
     result = provenance.scan(write(tmp_path, body.encode(), name))
     assert (result.markers, result.problem) == ((), None)
+
+
+def large_pdf(tmp_path: Path, metadata: bytes, hole: int, *, xref_stream: bool) -> Path:
+    """A PDF whose /Metadata stream lies in the middle, far from both windows, found through its xref."""
+    head = b"%PDF-1.7\n1 0 obj\n<</Type/Catalog/Metadata 2 0 R>>\nendobj\n"
+    middle_at = len(head) + hole
+    middle = b"2 0 obj\n" + metadata + b"\nendobj\n"
+    xref_at = middle_at + len(middle) + hole
+    if xref_stream:
+        rows = [bytes(6), b"\1\0\0\0\x09\0", b"\1" + middle_at.to_bytes(4, "big") + b"\0"]
+        encoded = b"".join(b"\2" + bytes((a - b) & 0xFF for a, b in zip(row, previous))  # PNG "Up" predictor
+                           for row, previous in zip(rows, [bytes(6), *rows[:-1]]))
+        data = zlib.compress(encoded)
+        xref = (b"3 0 obj\n<</Type/XRef/Size 3/W[1 4 1]/Filter/FlateDecode/DecodeParms<</Columns 6/Predictor 12>>"
+                + b"/Length %d>>stream\n" % len(data) + data + b"\nendstream\nendobj\n")
+    else:
+        xref = (b"xref\n0 3\n0000000000 65535 f\r\n0000000009 00000 n\r\n%010d 00000 n\r\n" % middle_at
+                + b"trailer\n<</Size 3/Root 1 0 R>>\n")
+    path = tmp_path / "large.pdf"
+    with path.open("wb") as f:
+        f.write(head)
+        f.seek(middle_at)
+        f.write(middle)
+        f.seek(xref_at)
+        f.write(xref + b"startxref\n%d\n%%%%EOF\n" % xref_at)
+    return path
+
+
+@pytest.mark.parametrize("xref_stream", [False, True])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_large_pdf_metadata_in_the_middle_is_found_through_the_xref(
+    tmp_path: Path, xref_stream: bool, compressed: bool
+) -> None:
+    packet = zlib.compress(xmp()) if compressed else xmp()
+    metadata = pdf_stream(b"/Type/Metadata/Subtype/XML" + (b"/Filter/FlateDecode" if compressed else b""), packet)
+    path = large_pdf(tmp_path, metadata, 3 * provenance.pdf.WINDOW, xref_stream=xref_stream)
+    result = provenance.scan(path)
+    assert ([m.value for m in result.markers], result.problem) == ([AI], None)
+    assert result.work.examined <= 2 * provenance.pdf.WINDOW + 4 * BLOCK  # the windows, the xref, one object
+
+
+def test_large_pdf_with_a_mutated_xref_is_a_finding_never_a_traceback(tmp_path: Path) -> None:
+    metadata = pdf_stream(b"/Type/Metadata/Subtype/XML", xmp())
+    for xref_stream in (False, True):
+        path = large_pdf(tmp_path, metadata, 3 * provenance.pdf.WINDOW, xref_stream=xref_stream)
+        size = path.stat().st_size
+        tail_at = size - 400
+        original = path.read_bytes()[tail_at:]
+        for variant in cut_and_mutated(original, random.Random(xref_stream), cuts=10, mutants=15):
+            with path.open("r+b") as f:
+                f.truncate(tail_at)
+                f.seek(tail_at)
+                f.write(variant)
+            result = provenance.scan(path)
+            assert result.problem is None or "\n" not in result.problem
