@@ -55,6 +55,8 @@ class Settings:
     expiring_days: int = 30
     manifests: list[str] = field(default_factory=lambda: list(DEFAULT_MANIFESTS))
     exclude: list[str] = field(default_factory=list)
+    accept_unread: dict[str, str] = field(default_factory=dict)
+    """``gate``: globs of delivered files the production accepts unread (no reader for their format), each with its reason."""
     date: dt.date = field(default_factory=dt.date.today)
     check_files: bool = True
     cache: bool = True
@@ -70,7 +72,7 @@ class Settings:
 
 
 KEYS = ("select", "ignore", "extend-select", "severity", "per-path-ignores", "fail-on", "watchlist",
-        "expiring-days", "manifests", "exclude")
+        "expiring-days", "manifests", "exclude", "accept-unread")
 """The settings a configuration file may hold, in their canonical spelling.
 
 Each may also be written with underscores (``expiring_days``, as SPEC section 5 does), but not both ways."""
@@ -270,6 +272,13 @@ def parse_setting(key: str, value: Any) -> Any:
         return globs
     if key == "watchlist":
         return _watchlist(value)
+    if key == "accept-unread":
+        if not isinstance(value, dict):
+            raise _Invalid("expected a mapping of delivered-file glob (e.g. '*.r3d') to the reason it is accepted unread")
+        for glob, reason in value.items():
+            if not isinstance(reason, str) or not reason.strip():
+                raise _Invalid(f"expected the reason the production accepts these files unread (got {reason!r})", glob)
+        return {_glob(glob, glob, key=True): reason.strip() for glob, reason in value.items()}
     raise _Invalid("unknown setting")
 
 
@@ -409,6 +418,7 @@ def describe(settings: Settings, root: Path) -> str:
         ("expiring-days", settings.expiring_days, "expiring_days"),
         ("manifests", settings.manifests, "manifests"),
         ("exclude", settings.exclude, "exclude"),
+        ("accept-unread", settings.accept_unread, "accept_unread"),
     ]
     rows = [(f"{key}: {json_dumps(value, indent=None)}", printable(settings.sources.get(attribute, "default")))
             for key, value, attribute in values]

@@ -12,6 +12,7 @@ date); unmatched files are scanned for embedded generative-AI provenance (D801) 
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,8 @@ class DeliveredFile:
     assets: list[Entry] = field(default_factory=list)
     markers: list[Any] = field(default_factory=list)
     scan: Scan | None = None
+    accepted: tuple[str, str] | None = None
+    """The ``accept-unread`` (glob, reason) that accepted this file unread (its format has no reader)."""
 
 
 SPECIAL_FILE_SYSTEM = "on a special file system (like /proc or /sys): not read"
@@ -170,11 +173,12 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
     size = sum(item.path.stat().st_size for item in delivered if item.sha256)
     note = (f"scanned {len(delivered)} delivered file{'s' if len(delivered) != 1 else ''} ({size / 2**20:.1f} MiB) "
             f"in {delivery}: {matched} matched declared assets")
+    notes = [note, *_accepted_notes(delivered)]
     rules = {code: rule.info() for code, rule in all_rules().items()}
     report = Report(root=project.root, source_root=source_root(project.root), delivery_root=delivery_root,
                     findings=sorted(findings, key=lambda f: f.sort_key), rules=rules,
                     manifests=len(project.manifests), assets=len(project.assets),
-                    evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on, command="gate", notes=[note])
+                    evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on, command="gate", notes=notes)
     if not inventory:
         return GateRun(report)
     per_item: list[list[Finding]] = [[] for _ in delivered]
@@ -183,6 +187,16 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
             per_item[number].append(finding)
     rows = sorted((row(item, mine, settings.fail_on) for item, mine in zip(delivered, per_item)), key=lambda r: r.path)
     return GateRun(report, rows)
+
+
+def _accepted_notes(delivered: list[DeliveredFile]) -> list[str]:
+    """One summary line per ``accept-unread`` glob that accepted files: the glob, how many, and the reason."""
+    counts: dict[tuple[str, str], int] = {}
+    for item in delivered:
+        if item.accepted is not None:
+            counts[item.accepted] = counts.get(item.accepted, 0) + 1
+    return [f"accepted unread (accept-unread {glob!r}): {count} file{'s' if count != 1 else ''}: {reason}"
+            for (glob, reason), count in counts.items()]
 
 
 def _identity(finding: Finding) -> tuple:
@@ -217,8 +231,26 @@ def _examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: bo
             item.scan = scan(path)
             item.markers = list(item.scan.markers)
             item.problem = item.scan.problem
+            item.accepted = _accepted_unread(item, path.relative_to(delivery).as_posix(), ctx.settings.accept_unread)
+            if item.accepted is not None:
+                item.problem = None
         delivered.append(item)
     return delivered
+
+
+def _accepted_unread(item: DeliveredFile, rel: str, globs: dict[str, str]) -> tuple[str, str] | None:
+    """The ``accept-unread`` (glob, reason) covering ``item``, if nothing could read it and its name promises nothing readable.
+
+    A file named like a format the scanner reads (``.png``) but holding something else is never
+    accepted: that mismatch is the finding."""
+    from genai_lint.provenance.registry import claimed_by
+
+    if not globs or item.scan is None or item.scan.reader is not None or item.problem is None:
+        return None
+    if any(fmt.read is not None for fmt in claimed_by(item.path.suffix.lower())):
+        return None
+    return next(((glob, reason) for glob, reason in globs.items()
+                 if fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(item.path.name, glob)), None)
 
 
 def _shown(path: Path, delivery: Path, delivery_root: Path) -> str:

@@ -2,8 +2,9 @@
 
 For the delivery ticket: what was delivered (path relative to the delivery, size, sha256), what
 the gate made of it (format identified from the content, the reader that scanned it, the assets
-it matched, the provenance markers found, the findings about it) and the verdict: ``blocked``
-(a finding at or above the fail threshold), ``review`` (findings below it), ``pass``.
+it matched, the provenance markers found, the findings about it), the verdict: ``blocked``
+(a finding at or above the fail threshold), ``review`` (findings below it), ``pass``, and the
+``accept-unread`` glob and reason when the production accepted the file unread.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from genai_lint.gate import DeliveredFile
 
 KINDS = {".csv": "csv", ".json": "json"}
-COLUMNS = ("path", "size", "sha256", "format", "reader", "assets", "manifests", "markers", "findings", "verdict")
+COLUMNS = ("path", "size", "sha256", "format", "reader", "assets", "manifests", "markers", "findings", "verdict",
+           "accepted_unread")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with one of these as a formula (CSV injection)."""
 
@@ -43,6 +45,7 @@ class Row:
     markers: list[str]
     findings: list[str]
     verdict: str
+    accepted_unread: str | None
 
 
 def row(item: DeliveredFile, findings: list[Finding], fail_on: Severity) -> Row:
@@ -62,6 +65,7 @@ def row(item: DeliveredFile, findings: list[Finding], fail_on: Severity) -> Row:
         markers=[f"{marker.kind}: {marker.value} ({marker.where})" for marker in item.markers],
         findings=sorted({finding.code + (" (waived)" if finding.waived is not None else "") for finding in findings}),
         verdict=verdict,
+        accepted_unread=f"{item.accepted[0]}: {item.accepted[1]}" if item.accepted else None,
     )
 
 

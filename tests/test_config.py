@@ -38,6 +38,8 @@ watchlist:
 expiring_days: 14
 manifests: [genai-manifest.yaml, "*.genai.yaml"]
 exclude: [archive/, "**/old-*"]
+accept-unread:
+  "*.r3d": "RED camera originals: verified by the DIT's checksums"
 """
 
 

@@ -86,3 +86,27 @@ def test_inventory_path_must_be_csv_or_json_and_outside_the_delivery(tmp_path, p
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "--inventory" in result.stderr
     assert not (tmp_path / name).exists()
+
+
+def test_accept_unread_globs_clear_d803_for_formats_without_a_reader_and_say_so(tmp_path):
+    config = ('fail-on: warning\naccept-unread:\n  "*.7z": "camera reports, checked by the DIT"\n'
+              '  "*.png": "a mislabelled file is never accepted"\n')
+    production = write_project(tmp_path / "prod", {"genai-manifest.yaml": CLEAN, "a.png": ASSET_BYTES}, config=config)
+    delivery = tmp_path / "delivery"
+    (delivery / "reports").mkdir(parents=True)
+    seven_zip = b"7z\xbc\xaf\x27\x1c" + bytes(40)
+    (delivery / "reports" / "day1.7z").write_bytes(seven_zip)
+    (delivery / "reports" / "day2.7z").write_bytes(seven_zip + b"2")
+    (delivery / "random.png").write_bytes(bytes(range(256)) * 8)
+    out = tmp_path / "inventory.json"
+    result = run_cli("gate", str(delivery), "--project", str(production), "--inventory", str(out))
+    assert result.exit_code == 1  # fail-on: warning, and random.png is still D803
+    assert "random.png" in result.output and "day1.7z" not in result.output
+    assert "accepted unread (accept-unread '*.7z'): 2 files: camera reports, checked by the DIT" in result.output
+    rows = {row["path"]: row for row in json.loads(out.read_text())["files"]}
+    assert rows["reports/day1.7z"]["verdict"] == "pass"
+    assert rows["reports/day1.7z"]["accepted_unread"] == "*.7z: camera reports, checked by the DIT"
+    assert (rows["random.png"]["verdict"], rows["random.png"]["findings"], rows["random.png"]["accepted_unread"]) == (
+        "blocked", ["D803"], None)
+    shown = run_cli("check", str(production), "--show-config").output
+    assert 'accept-unread: {"*.7z": "camera reports, checked by the DIT"' in shown
