@@ -23,7 +23,7 @@ from genai_lint.project import Entry, Manifest, Project, relative
 from genai_lint.rehash import sha256_style, shown
 from genai_lint.sequences import format_ranges, parse_pattern, record_frames, sequence_digest
 from genai_lint.suggest import closest
-from genai_lint.writing import replace_if_unchanged
+from genai_lint.writing import edit_lock, replace_if_unchanged
 
 if TYPE_CHECKING:
     from genai_lint.context import Context
@@ -105,9 +105,30 @@ def next_id(asset_ids: Iterable[str], taken: Iterable[str] = ()) -> str:
             return candidate
 
 
+ATTEMPTS = 20
+"""How often ``add`` starts again when another writer changed the manifest first (each turn sees that edit)."""
+
+
+class _Changed(Exception):
+    """The manifest changed between loading it and taking its edit lock: load it again and pick a new id."""
+
+
 def add_asset(file_arg: str, tools: list[str], media: str, purpose: str, deliverable: bool, created: str,
               details: Details | None = None, manifest_arg: str | None = None, cache: bool = True) -> Added:
-    """Append the asset for ``file_arg`` to its manifest. Raises :class:`AddError` (or EditError) on a problem."""
+    """Append the asset for ``file_arg`` to its manifest. Raises :class:`AddError` (or EditError) on a problem.
+
+    The append happens under the manifest's edit lock; when another writer got there first, the
+    manifest is loaded again (so the new id is still free and that writer's edit is kept)."""
+    for _ in range(ATTEMPTS):
+        try:
+            return _add_once(file_arg, tools, media, purpose, deliverable, created, details, manifest_arg, cache)
+        except _Changed:
+            continue
+    raise AddError(f"the manifest for {file_arg} kept changing while it was being added to; nothing written, run again")
+
+
+def _add_once(file_arg: str, tools: list[str], media: str, purpose: str, deliverable: bool, created: str,
+              details: Details | None, manifest_arg: str | None, cache: bool) -> Added:
     from genai_lint.context import Context
     from genai_lint.engine import Target, load_project, settings_for
     from genai_lint.project import find_root
@@ -244,11 +265,19 @@ def _digest(path: Path, root: Path, cache: bool) -> str:
 
 
 def _append(manifest: Manifest, new: dict) -> int:
-    """Write ``new`` at the end of the manifest's assets; the 1-based line of its ``id``."""
+    """Write ``new`` at the end of the manifest's assets, under its edit lock; the 1-based line of its ``id``."""
+    try:
+        with edit_lock(manifest.path):
+            return _append_locked(manifest, new)
+    except OSError as exc:
+        raise AddError(f"{shown(manifest)}: cannot write: {exc.strerror or exc}; the file is unchanged") from None
+
+
+def _append_locked(manifest: Manifest, new: dict) -> int:
     source = Source.read(manifest.path)
     editor = Editor(source)
     if manifest.document is None or not same(editor.document.data, manifest.document.data):
-        raise AddError(f"{shown(manifest)} changed while it was being read; run again")
+        raise _Changed()
     tool = new["tool"]
     fields = [("id", render(new["id"], "plain")), ("path", render(new["path"], "plain")),
               *([("frames", double_quoted(new["frames"]))] if "frames" in new else []),

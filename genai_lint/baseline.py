@@ -15,6 +15,7 @@ from pathlib import Path
 from genai_lint import __version__
 from genai_lint.config import ConfigError
 from genai_lint.findings import Finding, Report
+from genai_lint.safe_text import json_dumps
 
 FORMAT_VERSION = 1
 
@@ -31,7 +32,15 @@ def render(report: Report) -> str:
                 "message": messages[(manifest, entry_id, code)]}
                for (manifest, entry_id, code), count in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1] or "", item[0][2]))]
     document = {"version": FORMAT_VERSION, "tool": f"genai-lint {__version__}", "findings": entries}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_dumps(document) + "\n"
+
+
+def write(path: Path, report: Report) -> None:
+    """Write the baseline of ``report`` to ``path`` atomically, under the file's edit lock."""
+    from genai_lint.writing import atomic_write, edit_lock
+
+    with edit_lock(path):
+        atomic_write(path, render(report))
 
 
 def load(path: Path) -> Counter:

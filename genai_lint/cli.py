@@ -253,7 +253,7 @@ def check(paths: tuple[str, ...], format_name: str, outputs: tuple[str, ...], se
     if write_baseline_path is not None:
         from genai_lint import baseline
 
-        run_guarded(write_text_atomic, write_baseline_path, baseline.render(report))
+        run_guarded(baseline.write, write_baseline_path, report)
         click.echo(f"wrote {len(report.active)} findings to baseline {write_baseline_path}")
         sys.exit(0)
     if baseline_path is not None:

@@ -19,7 +19,7 @@ from genai_lint.edit import EditError, Editor, Source, render, same
 from genai_lint.loader import Document, LoadError
 from genai_lint.project import Entry, Manifest, Project, relative
 from genai_lint.sequences import format_ranges, record_frames, sequence_digest
-from genai_lint.writing import ChangedOnDisk, replace_if_unchanged
+from genai_lint.writing import ChangedOnDisk, edit_lock, replace_if_unchanged
 
 if TYPE_CHECKING:
     from genai_lint.context import Context
@@ -165,6 +165,19 @@ def _digest(asset: Entry, ctx: Context, digests: list[str], check: bool) -> str:
 
 
 def _edit_manifest(manifest: Manifest, planned: list[_Planned], say: Say, tally: Tally, check: bool) -> None:
+    """Read the manifest again under its edit lock and put the planned values in, unless its entries moved."""
+    if check:
+        _edit_locked(manifest, planned, say, tally, check)
+        return
+    try:
+        with edit_lock(manifest.path):
+            _edit_locked(manifest, planned, say, tally, check)
+    except OSError as exc:
+        say("error", f"{shown(manifest)}: cannot update: {exc.strerror or exc}; the file is unchanged")
+        tally.errors += 1
+
+
+def _edit_locked(manifest: Manifest, planned: list[_Planned], say: Say, tally: Tally, check: bool) -> None:
     try:
         source = Source.read(manifest.path)
         editor = Editor(source)
@@ -172,13 +185,13 @@ def _edit_manifest(manifest: Manifest, planned: list[_Planned], say: Say, tally:
         say("error", f"{shown(manifest)}: cannot update: {getattr(exc, 'message', exc)}")
         tally.errors += 1
         return
-    if manifest.document is None or not same(editor.document.data, manifest.document.data):
-        if manifest.document is not None and same(editor.document.data, _with_digests(manifest.document.data, planned)):
-            tally.fresh += len(planned)  # another genai-lint made these very edits meanwhile
-            return
-        say("error", f"{shown(manifest)}: cannot update: the file changed while it was being read; run again")
+    if manifest.document is None or not _entries_unchanged(editor.document.data, manifest.document.data, planned):
+        say("error", f"{shown(manifest)}: cannot update: its assets changed while they were being hashed; run again")
         tally.errors += 1
         return
+    pending = [plan for plan in planned if _entry(editor.document.data, plan).get("sha256") != plan.digest]
+    tally.fresh += len(planned) - len(pending)  # another genai-lint wrote these very values meanwhile
+    planned = pending
     style = sha256_style(editor.document)
     done = [plan for plan in planned if _splice(editor, plan, style, say, tally)]
     if not done:
@@ -229,6 +242,27 @@ def put_sha256(editor: Editor, entry_path: tuple, digest: str, style: str) -> No
         editor.set_scalar(entry_path + ("sha256",), digest, style=style)
     else:
         editor.insert_key(entry_path, "path", "sha256", render(digest, style))
+
+
+def _entry(data: dict, plan: _Planned) -> dict:
+    register, index = plan.entry.path
+    return data[register][index]
+
+
+def _entries_unchanged(fresh: object, loaded: dict, planned: list[_Planned]) -> bool:
+    """Whether each planned entry reads as it did when it was hashed, its sha256 aside: another writer
+    (``add``) may have changed the rest of the file, and its edit is kept."""
+    for plan in planned:
+        try:
+            now = dict(_entry(fresh, plan))  # type: ignore[arg-type]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return False
+        then = dict(_entry(loaded, plan))
+        now.pop("sha256", None)
+        then.pop("sha256", None)
+        if not same(now, then):
+            return False
+    return True
 
 
 def _with_digests(data: dict, planned: list[_Planned]) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from genai_lint.config import CONFIG_NAMES, DEFAULT_MANIFESTS, _pyproject_table
-from genai_lint.writing import atomic_write
+from genai_lint.writing import atomic_write, edit_lock
 
 MANIFEST_NAME = DEFAULT_MANIFESTS[0]
 CONFIG_NAME = CONFIG_NAMES[0]
@@ -164,7 +164,8 @@ def init(directory: Path) -> Scaffold:
         files.append((pre_commit, PRE_COMMIT_SNIPPET))
     try:
         for path, text in files:
-            atomic_write(path, text, exclusive=True)
+            with edit_lock(path):
+                atomic_write(path, text, exclusive=True)
             scaffold.created.append(path)
     except BaseException:
         for path in scaffold.created:  # all or nothing: remove what this run created

@@ -8,16 +8,25 @@ rename survives a crash. Readers, and a second genai-lint writing the same file 
 time, see the old file or the new one, never a mix. When anything fails on the way, the
 temporary file is removed and the original is left byte-for-byte as it was. A target that is a
 device or a FIFO (``--output sarif:/dev/stdout``) is written to, never replaced.
+
+A file with several hard links is rewritten in place (every name keeps seeing it), extended
+attributes are copied to the new file, a read-only file is refused, and an error names the file.
+Read-edit-write cycles (``hash``, ``add``, ``init``, baselines) run under :func:`edit_lock`, an
+advisory lock file beside the target, so concurrent writers take turns and none loses an edit;
+the lock holder also removes temporary files that a killed run left behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write", "write_text_atomic", "write_private", "replace_if_unchanged", "ChangedOnDisk"]
+__all__ = ["atomic_write", "write_text_atomic", "write_private", "replace_if_unchanged", "ChangedOnDisk",
+           "edit_lock"]
 
 
 class ChangedOnDisk(OSError):
@@ -33,7 +42,15 @@ def atomic_write(path: Path | str, data: bytes | str, *, exclusive: bool = False
     ``path`` exists by the time the file would be put in place, so a concurrent creator is never
     overwritten.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    try:
+        _atomic_write(path, data.encode("utf-8") if isinstance(data, str) else bytes(data), exclusive)
+    except OSError as exc:
+        if exc.filename is None:  # a full disk says "No space left on device": say which file
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+        raise
+
+
+def _atomic_write(path: Path | str, payload: bytes, exclusive: bool) -> None:
     target = Path(os.path.realpath(path))
     directory = target.parent
     try:
@@ -45,12 +62,20 @@ def atomic_write(path: Path | str, data: bytes | str, *, exclusive: bool = False
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         _write_through(Path(path), existing, payload)  # not ``target``: /dev/stdout may lead to "pipe:[…]"
         return
+    if existing is not None and not existing.st_mode & 0o222:
+        raise PermissionError(errno.EACCES, "the file is read-only: nothing written (make it writable first)",
+                              str(path))
+    if existing is not None and existing.st_nlink > 1:
+        _write_in_place(target, payload)  # a rename would cut the other hard links off
+        return
     import tempfile  # imported here: a plain check never writes
 
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         try:
             _set_mode(handle, existing)
+            if existing is not None:
+                _copy_xattrs(target, handle)
             _write_all(handle, payload)
             os.fsync(handle)
         finally:
@@ -64,6 +89,82 @@ def atomic_write(path: Path | str, data: bytes | str, *, exclusive: bool = False
             os.unlink(temporary)
         raise
     _fsync_directory(directory)
+
+
+def _write_in_place(target: Path, payload: bytes) -> None:
+    """Overwrite the file itself (same inode, so every hard link sees the new text), then trim and fsync it."""
+    handle = os.open(target, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        _write_all(handle, payload)
+        os.ftruncate(handle, len(payload))
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _copy_xattrs(source: Path, handle: int) -> None:
+    """Extended attributes of the file being replaced, onto the new one (those this user may set)."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(source)
+    except OSError:
+        return
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.setxattr(handle, name, os.getxattr(source, name))
+
+
+LOCK_SUFFIX = ".lock"
+
+
+@contextlib.contextmanager
+def edit_lock(path: Path | str) -> Iterator[None]:
+    """Hold the advisory lock of ``path`` for a read-edit-write: ``.NAME.lock`` beside the real file.
+
+    Writers that take it run one after the other, so each re-reads the file under the lock and
+    none loses another's edit. The holder removes the temporary files a killed writer left
+    (``.NAME.*.tmp``) and, on release, the lock file itself. Where ``fcntl`` is missing (Windows)
+    nothing is locked.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    target = Path(os.path.realpath(path))
+    lock = target.parent / f".{target.name}{LOCK_SUFFIX}"
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        try:
+            handle = os.open(lock, flags, 0o600)
+        except OSError as exc:
+            raise OSError(exc.errno, f"cannot take the lock {lock.name} ({exc.strerror})", str(path)) from None
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            same = os.path.samestat(os.fstat(handle), os.lstat(lock))
+        except FileNotFoundError:
+            same = False
+        if same:  # not a lock file its last holder removed while this one waited
+            break
+        os.close(handle)
+    try:
+        _remove_stale_temporaries(target)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(handle)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """``.NAME.*.tmp`` files beside ``target``: only a writer killed mid-write leaves one (the lock is held)."""
+    prefix = f".{target.name}."
+    with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
