@@ -6,9 +6,10 @@ import fnmatch
 import gc
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from genai_lint.config import CONFIG_NAMES, ConfigError, Settings, apply_overrides, load_config
 from genai_lint.findings import Finding, Report, Severity
@@ -80,14 +81,21 @@ def settings_for(target: Target, overrides: dict[str, Any]) -> Settings:
 
 def check(paths: list[str], overrides: dict[str, Any], config: Path | None = None) -> Report:
     """Run every selected rule on the manifests named by ``paths``; one report for all roots."""
-    was_enabled = gc.isenabled()
-    gc.disable()  # loading builds millions of containers and no cycles: collection only costs time
-    try:
+    with without_gc():
         reports = [check_project(target, settings_for(target, overrides)) for target in targets(paths, config)]
+    return merge(reports)
+
+
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: loading builds millions of containers and no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if was_enabled:
             gc.enable()
-    return merge(reports)
 
 
 def check_project(target: Target, settings: Settings) -> Report:
@@ -122,8 +130,6 @@ def load_project(target: Target, settings: Settings) -> Project:
 
 def no_manifests_message(target: Target, settings: Settings) -> str:
     """Where manifests were looked for, and how to name a production instead."""
-    import os
-
     from genai_lint.project import nested_projects
 
     where = target.directories[0] if target.directories else target.root

@@ -428,3 +428,13 @@ def test_the_printed_running_head_cannot_leave_its_css_string(project):
     head = re.search(r'@top-left \{ content: "([^"]*)";', style)
     assert head and re.fullmatch(r"(?:[A-Za-z0-9 ]|\\[0-9a-f]+ )*", head.group(1))
     assert "body { display: none }" not in style and "<script" not in page
+
+
+def test_control_and_bidi_characters_never_reach_a_report_raw(project):
+    root = project(CLEAN.replace('title: "Demo"', 'title: "Demo\\u202e\\x1b[31m"'))
+    for format_name in ("json", "md", "html"):
+        output = audit(str(root), "--format", format_name).output
+        assert "\u202e" not in output and "\x1b" not in output, format_name
+        assert "u202e" in output, format_name  # shown as an escape, not dropped
+    [project_model] = json.loads(audit(str(root), "--format", "json").output)["projects"]
+    assert project_model["production"]["title"] == "Demo\u202e\x1b[31m"  # the data stays exact

@@ -71,13 +71,14 @@ def collect(paths: list[str], overrides: dict[str, Any], config: Path | None = N
     A folder that is not itself a production but holds several (each with its own configuration
     file) stands for all of them: the studio-wide view.
     """
-    from genai_lint.engine import evaluate_project, settings_for, targets
+    from genai_lint.engine import evaluate_project, settings_for, targets, without_gc
 
-    evaluated = []
-    for target in targets(_productions(paths), config):
-        project, report = evaluate_project(target, settings_for(target, overrides))
-        evaluated.append((project, report, target.config))
-    return build(evaluated)
+    with without_gc():
+        evaluated = []
+        for target in targets(_productions(paths), config):
+            project, report = evaluate_project(target, settings_for(target, overrides))
+            evaluated.append((project, report, target.config))
+        return build(evaluated)
 
 
 def _productions(paths: list[str]) -> list[str]:
@@ -99,7 +100,7 @@ def _productions(paths: list[str]) -> list[str]:
 def build(evaluated: list[tuple[Project, Report, Path | None]]) -> dict:
     """The model from ``(project, report, configuration file)`` per project root."""
     names = _names([project.root for project, _, _ in evaluated])
-    projects = [_private(_project(project, report, config, name), project.root, name)
+    projects = [_private_project(_project(project, report, config, name), project.root, name)
                 for (project, report, config), name in zip(evaluated, names)]
     dates = sorted({project.settings.date.isoformat() for project, _, _ in evaluated})
     codes = sorted({finding.code for _, report, _ in evaluated for finding in report.findings})
@@ -126,6 +127,13 @@ def _names(roots: list[Path]) -> list[str]:
         return ["."]
     common = Path(os.path.commonpath([str(root) for root in roots]))
     return [relative(root, common) or "." for root in roots]
+
+
+def _private_project(project: dict, root: Path, name: str) -> dict:
+    """The project's model with no absolute root in it (one C-speed scan when there is none, as usual)."""
+    import json
+
+    return _private(project, root, name) if str(root) in json.dumps(project, ensure_ascii=False) else project
 
 
 def _private(value: Any, root: Path, name: str) -> Any:
@@ -157,12 +165,18 @@ def _project(project: Project, report: Report, config: Path | None, name: str) -
     assets_in = [asset for asset in project.assets if asset.manifest.requested]
     open_by_entry = _attach(project, report.active)
     assets = [_asset(asset, project, report, open_by_entry, date, expiring_days) for asset in assets_in]
-    used_tools = {tool["id"] for asset in assets for tool in asset["tools"]}
-    used_approvals = {clearance["approval"] for asset in assets for clearance in asset["clearances"]}
-    tools = [_tool(entry, assets, open_by_entry) for entry in project.tools.values()
-             if entry.manifest.requested or entry.id in used_tools]
-    approvals = [_approval(entry, assets, open_by_entry, date, expiring_days) for entry in project.approvals.values()
-                 if entry.manifest.requested or entry.id in used_approvals]
+    users: dict[str, list[dict]] = {}  # assets by the tools they use and the approvals they list
+    relying: dict[str, list[dict]] = {}
+    for asset in assets:
+        for tool_id in dict.fromkeys(tool["id"] for tool in asset["tools"]):
+            users.setdefault(tool_id, []).append(asset)
+        for approval_id in dict.fromkeys(clearance["approval"] for clearance in asset["clearances"]):
+            relying.setdefault(approval_id, []).append(asset)
+    tools = [_tool(entry, users.get(entry.id or "", []), open_by_entry) for entry in project.tools.values()
+             if entry.manifest.requested or entry.id in users]
+    approvals = [_approval(entry, relying.get(entry.id or "", []), open_by_entry, date, expiring_days)
+                 for entry in project.approvals.values()
+                 if entry.manifest.requested or entry.id in relying]
     production_ids = sorted({m.production_id for m in project.manifests if m.production_id is not None})
     statuses = Counter(approval["status"] for approval in approvals)
     severities = Counter(str(finding.severity) for finding in report.active)
@@ -177,10 +191,13 @@ def _project(project: Project, report: Report, config: Path | None, name: str) -
         "assets_with_open_findings": sum(1 for a in assets if a["open_findings"]),
     }
     refs = _references(assets_in)
-    for approval in approvals:  # the findings that point at an asset's reference to this approval
-        approval["asset_findings"] = [
-            {"asset": f.entry_id, **_brief([f])[0]} for f in report.active
-            if refs.get((f.path, f.span.line, f.span.column)) == ("approval", approval["id"])]
+    pointing: dict[str, list[dict]] = {}  # the findings that point at an asset's reference to an approval
+    for finding in report.active:
+        kind, target = refs.get((finding.path, finding.span.line, finding.span.column), ("", ""))
+        if kind == "approval":
+            pointing.setdefault(target, []).append({"asset": finding.entry_id, **_brief([finding])[0]})
+    for approval in approvals:
+        approval["asset_findings"] = pointing.get(approval["id"] or "", [])
     return {
         "name": name,
         "config": None if config is None else {"path": relative(config, project.root), "sha256": _sha256(config)},
@@ -346,8 +363,7 @@ def _rollup(assets: list[dict]) -> list[dict]:
     return sorted(by_code.values(), key=lambda row: (-Severity.parse(row["severity"]), row["code"]))
 
 
-def _tool(entry: Entry, assets: list[dict], open_by_entry: dict[int, list[Finding]]) -> dict:
-    users = [asset for asset in assets if any(tool["id"] == entry.id for tool in asset["tools"])]
+def _tool(entry: Entry, users: list[dict], open_by_entry: dict[int, list[Finding]]) -> dict:
     return {
         "id": entry.id, **{key: text(entry.get(key)) for key in ("name", "vendor", "version", "environment")},
         "data_handling": _data_handling(entry), "data_handling_label": data_handling_label(_data_handling(entry)),
@@ -396,10 +412,9 @@ def approval_status(entry: Entry, date: dt.date, expiring_days: int) -> tuple[st
     return (STATUS_EXPIRING if days <= expiring_days else STATUS_LIVE), days
 
 
-def _approval(entry: Entry, assets: list[dict], open_by_entry: dict[int, list[Finding]], date: dt.date,
+def _approval(entry: Entry, relying: list[dict], open_by_entry: dict[int, list[Finding]], date: dt.date,
               expiring_days: int) -> dict:
     status, days = approval_status(entry, date, expiring_days)
-    relying = [asset for asset in assets if any(c["approval"] == entry.id for c in asset["clearances"])]
     return {
         "id": entry.id, "scopes": strings(entry.get("scopes")),
         **{key: text(entry.get(key)) for key in ("granted_by", "granted_on", "expires", "reference")},
