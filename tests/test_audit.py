@@ -438,3 +438,15 @@ def test_control_and_bidi_characters_never_reach_a_report_raw(project):
         assert "u202e" in output, format_name  # shown as an escape, not dropped
     [project_model] = json.loads(audit(str(root), "--format", "json").output)["projects"]
     assert project_model["production"]["title"] == "Demo\u202e\x1b[31m"  # the data stays exact
+
+
+def test_printed_portfolio_has_the_verdict_and_the_summary_on_page_one(tmp_path):
+    page = tmp_path / "studio.html"
+    assert audit(str(EXAMPLES / "aurora"), str(EXAMPLES / "violations"), "--format", "html", "-o", str(page)).exit_code == 0
+    pdf = tmp_path / "studio.pdf"
+    browse(page, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    first = subprocess.run([poppler("pdftotext"), "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert "NOT CLEARED" in first and "Portfolio" in first
+    rows = {line.split()[0]: line for line in first.splitlines() if line.split()[:1] in (["aurora"], ["violations"])}
+    assert "cleared" in rows["aurora"] and "not cleared" in rows["violations"]

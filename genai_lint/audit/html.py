@@ -98,7 +98,7 @@ a { color: #1f618d; }
   header, main, footer { max-width: none; padding: 0; }
   nav { display: none; }
   h2 { break-before: page; }
-  .portfolio + section h2, main > section:first-child h2 { break-before: auto; }
+  .portfolio h2, main > section:first-child h2 { break-before: auto; }
   h2, h3, h4, h5, figcaption { break-after: avoid; }
   code, .small, .tag, .badge { font-size: 9.5px; }
   .badge, .card, th, .verdict, .swatch { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -114,8 +114,8 @@ def page_css(running_head: str, date: str) -> str:
     return (f"@page {{ size: A4 landscape; margin: 16mm 12mm 14mm; "
             f"@top-left {{ content: {css_string(running_head)}; font: 9px system-ui, Arial, sans-serif; color: #566573; }} "
             f"@top-right {{ content: {css_string('evaluated on ' + date)}; font: 9px system-ui, Arial, sans-serif; color: #566573; }} "
-            f"@bottom-right {{ content: \"page \" counter(page) \" of \" counter(pages); font-size: 9px; "
-            f"color: #566573; }} }}")
+            f"@bottom-right {{ content: \"page \" counter(page) \" of \" counter(pages); "
+            f"font: 9px system-ui, Arial, sans-serif; color: #566573; }} }}")
 
 
 def css_string(value: str) -> str:
