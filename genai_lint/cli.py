@@ -169,6 +169,9 @@ def _severity(value: str | None) -> Severity | None:
 
 
 _SHARED_OPTIONS = [
+    click.option("--profile", "profiles", multiple=True, metavar="NAME",
+                 help="Apply these profiles instead of the configuration's (comma-separated, repeatable): "
+                      "netflix-2025, sag-aftra-2023, eu-ai-act-art50."),
     click.option("--format", "format_name", type=click.Choice(STDOUT_FORMATS), default="auto", show_default=True,
                  help="Output format on stdout; auto is github inside GitHub Actions (GITHUB_ACTIONS=true), else text."),
     click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
@@ -198,9 +201,18 @@ def shared_options(function: Any) -> Any:
 
 
 def overrides_from(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
-                   fail_on: str | None, date_text: str | None, no_cache: bool, quiet: bool) -> dict[str, Any]:
+                   fail_on: str | None, date_text: str | None, no_cache: bool, quiet: bool,
+                   profiles: tuple[str, ...] = ()) -> dict[str, Any]:
     """Command-line settings that override the configuration file."""
     overrides: dict[str, Any] = {"cache": not no_cache, "quiet": quiet}
+    if profiles:
+        from genai_lint.config import ConfigError, command_line_profiles
+
+        try:
+            overrides["profiles"] = command_line_profiles(
+                [name.strip() for value in profiles for name in value.split(",") if name.strip()])
+        except ConfigError as exc:
+            raise Failure(str(exc)) from None
     if select:
         overrides["select"] = _codes(select, "--select")
     if ignore:
@@ -233,7 +245,7 @@ def _config_file(config_path: Path | None) -> Path | None:
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Record the current findings in this baseline file (keyed on manifest, entry id and code) and exit 0.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of the findings.")
-def check(paths: tuple[str, ...], format_name: str, outputs: tuple[str, ...], select: tuple[str, ...],
+def check(paths: tuple[str, ...], profiles: tuple[str, ...], format_name: str, outputs: tuple[str, ...], select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
           date_text: str | None, config_path: Path | None, no_cache: bool, quiet: bool, color: str,
           no_files: bool, show_config: bool, baseline_path: Path | None, write_baseline_path: Path | None,
@@ -241,7 +253,7 @@ def check(paths: tuple[str, ...], format_name: str, outputs: tuple[str, ...], se
     """Lint manifests. PATHS may be manifests, folders, or any changed files (as pre-commit passes them)."""
     from genai_lint import engine
 
-    overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, no_cache, quiet)
+    overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, no_cache, quiet, profiles)
     if no_files:
         overrides["check_files"] = False
     extra = _outputs(outputs)
@@ -274,28 +286,37 @@ def _show_config(paths: list[str], overrides: dict[str, Any], config_path: Path 
 
 @main.command("rules")
 @click.option("--format", "format_name", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def rules_command(format_name: str) -> None:
-    """List every rule: code, name, default severity and what it checks."""
-    from genai_lint.rules import all_rules
-
-    rules = all_rules()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also list the studio rules of this configuration (default: the current folder's project).")
+def rules_command(format_name: str, config_path: Path | None) -> None:
+    """List every rule: code, name, profile, default severity and what it checks."""
+    rules = run_guarded(_rule_book, config_path)
     if format_name == "json":
         import json
 
-        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": str(r.severity), "summary": r.summary}
-                               for r in rules.values()], indent=2))
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "profile": r.profile, "severity": str(r.severity),
+                                "summary": r.summary, "source": r.source} for r in rules.values()], indent=2))
         return
     for rule in rules.values():
-        click.echo(f"{rule.code}  {rule.name:<36} {str(rule.severity):<8} {rule.summary}")
+        click.echo(f"{rule.code}  {rule.name:<36} {rule.profile:<15} {str(rule.severity):<8} {rule.summary}")
+
+
+def _rule_book(config_path: Path | None) -> dict:
+    """Every built-in rule, and the studio rules of the configuration in use, by code."""
+    from genai_lint.engine import rule_book, settings_for, targets
+
+    return rule_book(settings_for(targets([], _config_file(config_path))[0], {}))
 
 
 @main.command()
 @click.argument("code")
-def explain(code: str) -> None:
-    """Print the documentation of one rule (What it checks / Why / Example / Fix)."""
-    from genai_lint.rules import all_rules
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to find studio rules (default: the current folder's project).")
+def explain(code: str, config_path: Path | None) -> None:
+    """Print the documentation of one rule (What it checks / Why / Example / Fix) and its source."""
+    from genai_lint.rules import PROFILES
 
-    rules = all_rules()
+    rules = run_guarded(_rule_book, config_path)
     wanted = code.strip().upper()
     rule = rules.get(wanted) or next((r for r in rules.values() if r.name == code.strip().lower()), None)
     if rule is None:
@@ -304,7 +325,9 @@ def explain(code: str) -> None:
         close = difflib.get_close_matches(wanted, list(rules), n=1)
         hint = f"; did you mean {close[0]}?" if close else "; `genai-lint rules` lists them"
         raise Failure(f"unknown rule {code!r}{hint}")
-    click.echo(f"# {rule.code} {rule.name} [{rule.severity}]\n\n{rule.summary}\n\n{rule.doc}")
+    profile = f"{rule.profile}: {PROFILES[rule.profile]}" if rule.profile in PROFILES else rule.profile
+    source = f"\nSource: {rule.source}" if rule.source else ""
+    click.echo(f"# {rule.code} {rule.name} [{rule.severity}]\n\n{rule.summary}\n\nProfile: {profile}{source}\n\n{rule.doc}")
 
 
 @main.command()
@@ -324,16 +347,16 @@ def schema(audit_report: bool) -> None:
               help="Also write one row per delivered file (path, size, sha256, format, reader, matched asset, "
                    "markers, findings, verdict) to FILE.csv or FILE.json, for the delivery ticket.")
 @shared_options
-def gate(delivery: Path, project_dir: str | None, inventory_path: Path | None, format_name: str,
+def gate(delivery: Path, project_dir: str | None, inventory_path: Path | None, profiles: tuple[str, ...], format_name: str,
          outputs: tuple[str, ...], select: tuple[str, ...],
          ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
          date_text: str | None, config_path: Path | None, no_cache: bool, quiet: bool, color: str) -> None:
     """The delivery gate: hash every file in DELIVERY, match it to the production's assets, and look for
-    undeclared generative-AI provenance (D801), leaked temporary assets (D802), uncleared final use (G401)
-    and files that cannot be verified (D803)."""
+    undeclared generative-AI provenance (D801), leaked temporary assets (D802), uncleared final use (G401),
+    files that cannot be verified (D803) and, under eu-ai-act-art50, stripped markings (E102)."""
     from genai_lint.gate import gate as run_gate
 
-    overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, no_cache, quiet)
+    overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, no_cache, quiet, profiles)
     extra = _outputs(outputs)
     if project_dir is not None and not Path(project_dir).is_dir():
         raise Failure(f"{project_dir}: no such folder")

@@ -45,6 +45,7 @@ class Watchlist:
 class Settings:
     """Everything that shapes a run. ``sources`` says where each non-default value came from."""
 
+    profiles: list[str] = field(default_factory=lambda: ["netflix-2025"])
     select: list[str] = field(default_factory=lambda: ["ALL"])
     ignore: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
@@ -71,7 +72,7 @@ class Settings:
         self.sources[key] = source
 
 
-KEYS = ("select", "ignore", "extend-select", "severity", "per-path-ignores", "fail-on", "watchlist",
+KEYS = ("profiles", "select", "ignore", "extend-select", "severity", "per-path-ignores", "fail-on", "watchlist",
         "expiring-days", "manifests", "exclude", "accept-unread")
 """The settings a configuration file may hold, in their canonical spelling.
 
@@ -246,6 +247,8 @@ def load_config(path: Path, settings: Settings) -> None:
 
 def parse_setting(key: str, value: Any) -> Any:
     """The typed value of setting ``key`` (canonical spelling), or :class:`_Invalid`."""
+    if key == "profiles":
+        return _profiles(value)
     if key in ("select", "ignore", "extend-select"):
         return _selectors(value)
     if key == "severity":
@@ -315,6 +318,18 @@ def _selector(value: Any, *at: Any, key: bool = False) -> str:
     raise _Invalid(f"unknown rule code, name or prefix {value!r}{hint}", *at, key=key)
 
 
+def _profiles(value: Any) -> list[str]:
+    from genai_lint.rules import PROFILES
+
+    names = _listed(value, f"profiles ({', '.join(PROFILES)})")
+    for index, name in enumerate(names):
+        if name not in PROFILES:
+            close = difflib.get_close_matches(str(name), PROFILES, n=1, cutoff=0.5)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known profiles: {', '.join(PROFILES)}"
+            raise _Invalid(f"unknown profile {name!r}{hint}", index)
+    return list(dict.fromkeys(names))
+
+
 def _selectors(value: Any, *at: Any) -> list[str]:
     items = _listed(value, "rule codes or prefixes, e.g. [G2, M010]", *at)
     return [_selector(item, *at, index) for index, item in enumerate(items)]
@@ -367,7 +382,7 @@ def _watchlist(value: Any) -> Watchlist:
 
 # -- the command line on top -----------------------------------------------------------------------
 
-FLAGS = {"select": "--select", "ignore": "--ignore", "extend_select": "--extend-select", "fail_on": "--fail-on",
+FLAGS = {"profiles": "--profile", "select": "--select", "ignore": "--ignore", "extend_select": "--extend-select", "fail_on": "--fail-on",
          "date": "--date", "check_files": "--no-files", "cache": "--no-cache", "quiet": "--quiet"}
 
 
@@ -377,6 +392,14 @@ def command_line_selectors(values: list[str], flag: str) -> list[str]:
         return [_selector(value) for value in values]
     except _Invalid as exc:
         raise ConfigError(f"{flag}: {exc}") from None
+
+
+def command_line_profiles(values: list[str]) -> list[str]:
+    """Profiles given to ``--profile`` (comma-separated, repeatable), checked like the file's."""
+    try:
+        return _profiles(values)
+    except _Invalid as exc:
+        raise ConfigError(f"--profile: {exc}") from None
 
 
 def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> None:
@@ -407,6 +430,7 @@ def describe(settings: Settings, root: Path) -> str:
     """The effective settings as a configuration file, each line saying where its value came from."""
     watchlist = settings.watchlist
     values: list[tuple[str, Any, str]] = [
+        ("profiles", settings.profiles, "profiles"),
         ("select", settings.select, "select"),
         ("extend-select", settings.extend_select, "extend_select"),
         ("ignore", settings.ignore, "ignore"),

@@ -115,6 +115,32 @@ class Context:
         return [(path, self.project.tools[tool_id]) for path, tool_id in self.tool_refs(asset)
                 if tool_id in self.project.tools]
 
+    def assets_named(self, name: str) -> list[Entry]:
+        """Every asset whose path ends in the file name ``name``."""
+        return self._assets_by_name.get(name, [])
+
+    @cached_property
+    def _assets_by_name(self) -> dict[str, list[Entry]]:
+        by_name: dict[str, list[Entry]] = {}
+        for asset in self.project.assets:
+            path = asset.get("path")
+            if isinstance(path, str):
+                by_name.setdefault(path.replace("\\", "/").rsplit("/", 1)[-1], []).append(asset)
+        return by_name
+
+    def pipeline_refs(self, asset: Entry) -> list[tuple[tuple, str]]:
+        """(path inside the asset, tool id) for every step of the asset's ``pipeline``."""
+        steps = asset.get("pipeline")
+        if not isinstance(steps, list):
+            return []
+        return [(("pipeline", index, "tool"), step["tool"]) for index, step in enumerate(steps)
+                if isinstance(step, dict) and isinstance(step.get("tool"), str)]
+
+    def pipeline_tools(self, asset: Entry) -> list[tuple[tuple, Entry]]:
+        """(path inside the asset, tool entry) for every pipeline step that names a known tool."""
+        return [(path, self.project.tools[tool_id]) for path, tool_id in self.pipeline_refs(asset)
+                if tool_id in self.project.tools]
+
     def approval_refs(self, asset: Entry) -> list[tuple[tuple, Entry]]:
         """(path inside the asset, approval entry) for every known approval the asset lists."""
         listed = asset.get("approvals")

@@ -16,7 +16,7 @@ from genai_lint.findings import Finding, Report, Severity
 from genai_lint.loader import open_regular
 from genai_lint.project import (Manifest, Project, changed_file_manifests, discover, find_root, is_excluded,
                                 is_manifest_name, load_manifests, relative, source_root)
-from genai_lint.rules import Rule, all_rules, matches
+from genai_lint.rules import Rule, all_rules, in_profiles, matches
 from genai_lint.suggest import closest
 from genai_lint.waivers import apply_waivers
 
@@ -181,7 +181,7 @@ def evaluate_project(target: Target, settings: Settings) -> tuple[Project, Repor
     findings = [finding for finding in findings if finding.path in wanted]
     findings = apply_settings(findings, settings)
     assets = sum(1 for asset in project.assets if asset.manifest.requested)
-    rules = {code: rule.info() for code, rule in all_rules().items()}
+    rules = {code: rule.info() for code, rule in rule_book(settings).items()}
     report = Report(root=root, source_root=source_root(root), findings=sorted(findings, key=lambda f: f.sort_key),
                     rules=rules, manifests=len(wanted),
                     assets=assets, evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on)
@@ -192,9 +192,14 @@ def evaluate_project(target: Target, settings: Settings) -> tuple[Project, Repor
     return project, report
 
 
+def rule_book(settings: Settings) -> dict[str, Rule]:
+    """Every rule a run under ``settings`` knows, by code."""
+    return all_rules()
+
+
 def selected_rules(settings: Settings) -> list[Rule]:
-    return [rule for code, rule in all_rules().items()
-            if (matches(code, settings.select) or matches(code, settings.extend_select))
+    return [rule for code, rule in rule_book(settings).items() if in_profiles(rule, settings.profiles)
+            and (matches(code, settings.select) or matches(code, settings.extend_select))
             and not matches(code, settings.ignore)]
 
 

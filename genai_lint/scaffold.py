@@ -37,6 +37,8 @@ production:
   title: {title}
   # company: Northlight Pictures
   # contact: legal@northlight.example    # who reports generative-AI use to the studio
+  # work_type: fiction                     # fiction | animation | documentary | news | reality | commercial | other
+  # distribution_regions: [US, EU]         # ISO country codes, EU, or WW (worldwide)
 
 # The register of generative tools: uncomment and adapt. Assets name a tool by its id.
 # data_handling records what the vendor contract says; evidence names the clause.
@@ -51,10 +53,16 @@ production:
 #       trains_on_outputs: false       # the vendor trains models on what it generates for us
 #       retains_inputs: false          # the vendor keeps or reuses inputs/outputs after the session
 #       evidence: "MSA-2025-114 s.7"   # the contract or DPA clause behind the flags
+#     operated_by: Lumen VFX           # a hired vendor or AI studio that runs it for us
+#     vendor_assessment: {{reference: "VA-2026-03", date: "2026-02-10"}}
+#     talent_model:                    # a model trained or fine-tuned on a performer
+#       performer: "J. Doe"
+#       production: {production_id}    # it may be used for this production only
+#       consent: "CONSENT-2026-014"
 
 # The register of written approvals from the studio: uncomment and adapt.
 # Scopes: final-deliverable, key-creative, proprietary-data, artist-work-training,
-# public-figure, copyrighted-reference, talent-performance.
+# public-figure, copyrighted-reference, talent-performance, union-work.
 # approvals:
 #   - id: APR-001
 #     scopes: [key-creative, final-deliverable]
@@ -76,6 +84,39 @@ production:
 #     disclosed_on: "2026-05-03"        # when this use was reported to the studio contact
 #     prompt: "castle on a cliff at dusk, matte painting"
 #     approvals: [APR-001]
+#     pipeline:                         # an asset made by a chain of registered tools
+#       - {{tool: firefly-ent, step: generate}}
+#     prominence: background            # incidental | background | featured | story-point
+#     human_contribution: "repainted by the art department"   # final material
+#     legal_review: "LEG-4420"          # final material, featured or story-point elements
+#     principles:                       # the five principles: yes | no | unsure
+#       original_output: yes
+#       data_protected: yes
+#       secure_environment: yes
+#       temporary_only: no
+#       no_unconsented_performance: yes
+#     deep_fake: false                  # would it falsely appear authentic? (EU AI Act)
+#     audience_disclosure: {{reference: "end credits card 3", kind: light}}   # full | light
+#     replaces:                         # union-covered work this asset stands in for
+#       role: background vocalist
+#       union: SAG-AFTRA
+#       agreement: "SAG-SIDE-2026-7"
+#       union_notice: "SAG-NOTICE-88"
+#     talent_use:                       # a performer's replica, an alteration, a synthetic performer
+#       kind: digital-alteration        # digital-replica | digital-alteration | synthetic-performer
+#       alteration: visual-adr          # visual-adr | performance-change | re-ageing | voice-synthesis | other
+#       # replica: employment-based     # employment-based | independently-created | background
+#       # exemption: timing             # as-scripted, safety, unrecognisable, cosmetic, timing, pitch, ...
+#     talent:
+#       name: "J. Doe"
+#       union_covered: true
+#       consent: "CONSENT-2026-014"
+#       consent_details:
+#         separately_signed: true
+#         clear_and_conspicuous: true
+#         use_description: "lip sync of two rewritten lines in ep 3"
+#         production: {production_id}
+#         scan_notice_hours: 72
 """
 
 CONFIG_TEMPLATE = """\

@@ -170,7 +170,7 @@ def test_json_judges_approvals_on_the_date(reports):
     for finding in open_findings("violations"):
         assert finding["code"] in families[finding["code"][:2]]
     assets = {asset["id"]: asset for asset in project["assets"]}
-    assert [f["code"] for f in assets["TW-A-022"]["open_findings"]] == ["G401"]
+    assert [f["code"] for f in assets["TW-A-022"]["open_findings"]] == ["G401", "G402"]
     assert assets["TW-A-030"]["clearances"] == [{"approval": "APR-110", "known": True, "scopes": ["final-deliverable"],
                                                  "status": "expiring"}]
 

@@ -94,10 +94,14 @@ def test_rules_and_explain():
     from genai_lint.rules import all_rules
 
     assert [rule["code"] for rule in rules] == sorted(all_rules()) and rules[0]["code"] == "A601"
+    assert {rule["profile"] for rule in rules} == {"core", "netflix-2025", "sag-aftra-2023", "eu-ai-act-art50"}
     for rule in rules:
         doc = run_cli("explain", rule["code"]).output
         for heading in ("## What it checks", "## Why", "## Example", "## Fix"):
             assert heading in doc, (rule["code"], heading)
+        assert f"Profile: {rule['profile']}" in doc
+        if rule["source"]:
+            assert f"Source: {rule['source']}" in doc
     assert run_cli("explain", "tool-trains-on-data").output.startswith("# G201")
     unknown = run_cli("explain", "G2O1")
     assert unknown.exit_code == 2 and "did you mean G201" in unknown.stderr

@@ -21,6 +21,7 @@ UNKNOWN_TOOL = CLEAN.replace("tool: ent", "tool: nope")  # one M005 error (and M
 
 FULL_SAMPLE = """\
 # every setting, as a production would write them
+profiles: [netflix-2025, sag-aftra-2023, eu-ai-act-art50]
 select: [ALL]
 extend-select: [G103]
 ignore: [M010]
@@ -390,3 +391,9 @@ def test_exclude_applies_to_explicitly_named_manifests(tmp_path):
     result = run_cli("check", str(root / "archive" / "genai-manifest.yaml"), "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.output)["findings"] == []
+
+
+def test_profiles_are_checked_with_a_did_you_mean(tmp_path):
+    (tmp_path / ".genai-lint.yaml").write_text("fail-on: error\nprofiles:\n  - netflix-2025\n  - sag-aftra-2032\n")
+    with pytest.raises(ConfigError, match=r":4:5: profiles\[1\]: unknown profile 'sag-aftra-2032'; did you mean 'sag-aftra-2023'\?"):
+        load_config(tmp_path / ".genai-lint.yaml", Settings())

@@ -9,13 +9,21 @@ import pytest
 from conftest import EXAMPLES, run_cli
 
 ALL_CODES = {"G001", *(f"M{n:03d}" for n in range(1, 18)), "G101", "G102", "G103", "G201", "G202", "G203", "G301",
-             "G302", "G401", "G501", "G502", *(f"A60{n}" for n in range(1, 8)), "X701"}
+             "G302", "G401", "G402", "G501", "G502", *(f"A60{n}" for n in range(1, 8)), "X701"}
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z][0-9]{3}(?:\s*,\s*[A-Z][0-9]{3})*)")
 
 
 @pytest.mark.parametrize("date", ["2026-06-01", "2026-11-25", "2030-01-01", "2045-12-31"])
 def test_aurora_is_clean_on_any_date(date):
     result = run_cli("check", str(EXAMPLES / "aurora"), "--format", "json", "--date", date)
+    assert result.exit_code == 0, result.output
+    assert result.findings == []
+
+
+@pytest.mark.parametrize("date", ["2026-06-01", "2026-11-25", "2030-01-01"])
+def test_aurora_is_clean_under_every_profile(date):
+    result = run_cli("check", str(EXAMPLES / "aurora"), "--format", "json", "--date", date,
+                     "--profile", "netflix-2025,sag-aftra-2023", "--profile", "eu-ai-act-art50")
     assert result.exit_code == 0, result.output
     assert result.findings == []
 

@@ -15,7 +15,7 @@ OTHERS_WORK = ("licensed", "third-party", "talent", "unknown")
 
 
 @rule("A601", "proprietary-data-unapproved", "error",
-      "A proprietary or personal-data input, and not approved for proprietary-data.")
+      "A proprietary or personal-data input, and not approved for proprietary-data.", source="NFX a.3 (NFX-D1), a.4 (NFX-S2)")
 def proprietary_data_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -48,7 +48,7 @@ def proprietary_data_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]
 
 
 @rule("A602", "artist-work-training-unapproved", "error",
-      "An input with use: training from someone else's work, and not approved for artist-work-training.")
+      "An input with use: training from someone else's work, and not approved for artist-work-training.", source="NFX a.3 (NFX-D2)")
 def artist_work_training_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -93,7 +93,7 @@ def _content_unapproved(asset: Entry, ctx: Context, code: str, values: tuple[str
                           fix=ctx.approval_fix(asset, scope))
 
 
-@rule("A603", "key-creative-unapproved", "error", "Content has main-character or key-visual, and not approved for key-creative.")
+@rule("A603", "key-creative-unapproved", "error", "Content has main-character or key-visual, and not approved for key-creative.", source="NFX a.3 (NFX-C1)")
 def key_creative_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -116,7 +116,7 @@ def key_creative_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]:
                                    "main character or key visual")
 
 
-@rule("A604", "public-figure-unapproved", "error", "Content has public-figure, and not approved for public-figure.")
+@rule("A604", "public-figure-unapproved", "error", "Content has public-figure, and not approved for public-figure.", source="NFX a.3 (NFX-C2)")
 def public_figure_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -145,7 +145,7 @@ def _relied_on(asset: Entry, ctx: Context) -> Iterator[tuple[tuple, Entry]]:
             yield path, approval
 
 
-@rule("A605", "approval-expired", "error", "An approval the asset relies on has expired on the evaluation date.")
+@rule("A605", "approval-expired", "error", "An approval the asset relies on has expired on the evaluation date.", source="NFX a.1 (NFX-02)")
 def approval_expired(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -175,7 +175,7 @@ def approval_expired(asset: Entry, ctx: Context) -> Iterator[Finding]:
                               fix="have the approval renewed, or stop using the asset")
 
 
-@rule("A606", "approval-expiring", "warning", "An approval the asset relies on expires within expiring_days (default 30).")
+@rule("A606", "approval-expiring", "warning", "An approval the asset relies on expires within expiring_days (default 30).", source="NFX a.1 (NFX-02)")
 def approval_expiring(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -201,7 +201,7 @@ def approval_expiring(asset: Entry, ctx: Context) -> Iterator[Finding]:
                               fix="ask for renewal before it expires")
 
 
-@rule("A607", "approval-after-use", "warning", "An approval the asset relies on was granted after the asset's created date.")
+@rule("A607", "approval-after-use", "warning", "An approval the asset relies on was granted after the asset's created date.", source="NFX a.1 (NFX-02): approval before proceeding")
 def approval_after_use(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks

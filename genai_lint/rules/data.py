@@ -18,7 +18,7 @@ def _handling(tool: Entry) -> dict | None:
     return handling if isinstance(handling, dict) else None
 
 
-@rule("G201", "tool-trains-on-data", "error", "The asset's tool trains on inputs or on outputs.")
+@rule("G201", "tool-trains-on-data", "error", "The asset's tool trains on inputs or on outputs.", source="NFX a.2 principle 2, a.4 (NFX-S3)")
 def tool_trains_on_data(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -56,7 +56,7 @@ def tool_trains_on_data(asset: Entry, ctx: Context) -> Iterator[Finding]:
                               fix="use a tool or licence tier that does not train on production data")
 
 
-@rule("G202", "tool-retains-data", "error", "The asset's tool retains or reuses inputs.")
+@rule("G202", "tool-retains-data", "error", "The asset's tool retains or reuses inputs.", source="NFX a.2 principle 2")
 def tool_retains_data(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -81,7 +81,7 @@ def tool_retains_data(asset: Entry, ctx: Context) -> Iterator[Finding]:
                               fix="use a tool or tenant with zero data retention")
 
 
-@rule("G203", "data-handling-unevidenced", "warning", "A used tool's data_handling has no evidence.", "project")
+@rule("G203", "data-handling-unevidenced", "warning", "A used tool's data_handling has no evidence.", "project", source="NFX a.4 (NFX-S3)")
 def data_handling_unevidenced(ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -111,7 +111,7 @@ def data_handling_unevidenced(ctx: Context) -> Iterator[Finding]:
                               key=True, fix='cite the contract clause: evidence: "MSA-... s.7"')
 
 
-@rule("G301", "non-enterprise-tool", "warning", "The asset's tool runs in vendor-cloud or consumer.")
+@rule("G301", "non-enterprise-tool", "warning", "The asset's tool runs in vendor-cloud or consumer.", source="NFX a.2 principle 3, a.4 (NFX-S1)")
 def non_enterprise_tool(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -140,7 +140,7 @@ def non_enterprise_tool(asset: Entry, ctx: Context) -> Iterator[Finding]:
 
 
 @rule("G302", "proprietary-data-outside-enterprise", "error",
-      "A proprietary or personal-data input went to a tool that is not enterprise or local.")
+      "A proprietary or personal-data input went to a tool that is not enterprise or local.", source="NFX a.3 (NFX-D1), a.8 proprietary material")
 def proprietary_data_outside_enterprise(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -172,3 +172,74 @@ def proprietary_data_outside_enterprise(asset: Entry, ctx: Context) -> Iterator[
             yield ctx.finding("G302", asset, ("inputs", index, "source"),
                               f"{item.get('source')} input '{item.get('ref')}' went to {names}",
                               fix="use an enterprise or local tool for proprietary or personal data")
+
+
+@rule("G204", "pipeline-step-data-handling", "error",
+      "A pipeline step's tool trains on or retains production data.", source="NFX a.7 (NFX-V1), a.2 principle 2")
+def pipeline_step_data_handling(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    Every step of an asset's `pipeline`: the step's tool must not train on inputs or outputs
+    (as G201 asks of the asset's own tool) nor retain inputs (as G202 asks). Reported at the
+    step's `tool:`, naming the step.
+
+    ## Why
+    Guidance a.7 (NFX-V1): a vendor delivering through a multi-tool pipeline must meet the data
+    protection standards at every step, not only at the last one; principle 2 says no tool may
+    keep, re-use or learn from what goes in or comes out.
+
+    ## Example
+    ```yaml
+    pipeline:
+      - {tool: firefly-ent, step: generate}
+      - {tool: free-upscaler, step: upscale}    # G204: trains on inputs
+    ```
+
+    ## Fix
+    Replace the step's tool with one whose terms exclude training and retention, and record the
+    clause in its `evidence`.
+    """
+    steps = asset.get("pipeline")
+    for path, tool in ctx.pipeline_tools(asset):
+        handling = _handling(tool)
+        if handling is None:
+            continue
+        what = [label for key, label in (("trains_on_inputs", "trains on inputs"), ("trains_on_outputs", "trains on outputs"),
+                                         ("retains_inputs", "retains inputs")) if handling.get(key) is True]
+        if what:
+            step = steps[path[1]].get("step") or f"step {path[1] + 1}"
+            yield ctx.finding("G204", asset, path,
+                              f"pipeline step '{step}' of asset {asset.label()}: tool '{tool.id}' {' and '.join(what)}",
+                              fix="use a tool for this step that neither trains on nor retains production data")
+
+
+@rule("G303", "vendor-unassessed", "warning",
+      "A used tool is operated by a vendor that has no vendor_assessment.", "project", source="NFX a.7 (NFX-V2)")
+def vendor_unassessed(ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    Every tool that an asset uses (directly or in a pipeline step) and that a hired vendor or AI
+    studio runs for the production (`operated_by`) must record a `vendor_assessment` (reference
+    and date). Reported once per tool.
+
+    ## Why
+    Guidance a.7 (NFX-V2): partners hiring a vendor or AI studio should use the guidance to
+    assess how the vendor handles data, creative control and final outputs.
+
+    ## Example
+    ```yaml
+    tools:
+      - id: lumen-upres
+        operated_by: Lumen VFX     # G303: no vendor_assessment
+    ```
+
+    ## Fix
+    Assess the vendor against the guidance and record it:
+    `vendor_assessment: {reference: "VA-2026-03", date: "2026-02-10"}`.
+    """
+    used = {tool.id for asset in ctx.project.assets for _, tool in ctx.tools_of(asset) + ctx.pipeline_tools(asset)}
+    for tool_id, tool in ctx.project.tools.items():
+        if tool_id in used and tool.get("operated_by") and "vendor_assessment" not in tool.data:
+            yield ctx.finding("G303", tool, ("operated_by",), f"tool '{tool_id}' is operated by {tool.get('operated_by')}, "
+                              "a vendor with no vendor_assessment", key=True,
+                              fix='assess the vendor and record it: vendor_assessment: {reference: "VA-...", date: "YYYY-MM-DD"}')

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
 from genai_lint.context import Context
-from genai_lint.findings import Finding
+from genai_lint.findings import Finding, Severity
 from genai_lint.project import Entry
 from genai_lint.rules import rule
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @rule("G401", "generated-in-deliverable", "error",
-      "deliverable: true or purpose: final, and not approved for final-deliverable.")
+      "deliverable: true or purpose: final, and not approved for final-deliverable.", source="NFX a.2 principle 4, a.5 (NFX-F1)")
 def generated_in_deliverable(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -48,11 +49,84 @@ def generated_in_deliverable(asset: Entry, ctx: Context) -> Iterator[Finding]:
                           fix=ctx.approval_fix(asset, "final-deliverable", ", or replace the element"))
 
 
+def final_path(asset: Entry) -> tuple | None:
+    """Where the asset says it is final material (``deliverable: true`` or ``purpose: final``), else ``None``."""
+    if asset.get("deliverable") is True:
+        return ("deliverable",)
+    if asset.get("purpose") == "final":
+        return ("purpose",)
+    return None
+
+
+@rule("G402", "final-without-human-or-legal", "warning",
+      "Final material without a human_contribution or a legal_review.", source="NFX a.5 (NFX-F4)")
+def final_without_human_or_legal(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    An asset that is final material (`deliverable: true` or `purpose: final`) should record the
+    meaningful human contribution to it (`human_contribution`) and the legal review it went
+    through (`legal_review`).
+
+    ## Why
+    Guidance a.5 (NFX-F4): generative AI may be used for ideas and mock-ups, but the final
+    version should involve meaningful human input and go through legal review via the studio
+    contact.
+
+    ## Example
+    ```yaml
+    deliverable: true      # G402: no human_contribution, no legal_review
+    ```
+
+    ## Fix
+    Record what people did to the final version (`human_contribution: "repainted by ..."`) and
+    the legal review reference (`legal_review: "LEG-..."`).
+    """
+    where = final_path(asset)
+    missing = [name for name in ("human_contribution", "legal_review") if name not in asset.data]
+    if where is not None and missing and not asset.is_broken(*missing):
+        yield ctx.finding("G402", asset, where, f"final asset {asset.label()} records no {' and no '.join(missing)}",
+                          fix="record the human contribution and the legal review of the final version")
+
+
+PROMINENT = ("featured", "story-point")
+
+
+@rule("G403", "prominent-element-unreviewed", "warning",
+      "A featured or story-point generated element without legal_review (background or incidental: info).",
+      source="NFX a.5 (NFX-F2, NFX-F3), a.8 background elements")
+def prominent_element_unreviewed(asset: Entry, ctx: Context) -> Iterator[Finding]:
+    """
+    ## What it checks
+    An asset that records its `prominence` needs a `legal_review` reference: a `featured` or
+    `story-point` element without one is a warning; a `background` or `incidental` one is
+    reported as info, for judgment.
+
+    ## Why
+    Guidance a.5 (NFX-F2, NFX-F3) and the use-case matrix: generated posters, documents, signage
+    or clippings may need rights clearance; an incidental prop briefly in the background can be
+    fine, but one that is read aloud or matters to the story needs more care and legal guidance.
+
+    ## Example
+    ```yaml
+    prominence: story-point     # G403: no legal_review
+    ```
+
+    ## Fix
+    Ask the studio contact for legal review early and record its reference in `legal_review`.
+    """
+    prominence = asset.get("prominence")
+    if prominence is None or "legal_review" in asset.data:
+        return
+    finding = ctx.finding("G403", asset, ("prominence",), f"{prominence} generated element {asset.label()} has no legal_review",
+                          fix="ask for legal review early and record its reference in legal_review")
+    yield finding if prominence in PROMINENT else replace(finding, severity=Severity.INFO)
+
+
 # The delivery gate's rules judge one delivered file each (``genai-lint gate``).
 
 
 @rule("D801", "undeclared-generated-file", "error",
-      "gate: a delivered file carries generative-AI provenance metadata and matches no asset (by sha256).", "delivery")
+      "gate: a delivered file carries generative-AI provenance metadata and matches no asset (by sha256).", "delivery", source="NFX a.1 (NFX-01), a.5 (NFX-F1)")
 def undeclared_generated_file(delivered: DeliveredFile, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -93,7 +167,7 @@ def undeclared_generated_file(delivered: DeliveredFile, ctx: Context) -> Iterato
 
 
 @rule("D802", "temporary-asset-in-delivery", "error",
-      "gate: a delivered file has the sha256 of an asset with deliverable: false.", "delivery")
+      "gate: a delivered file has the sha256 of an asset with deliverable: false.", "delivery", source="NFX a.2 principle 4")
 def temporary_asset_in_delivery(delivered: DeliveredFile, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -159,7 +233,7 @@ def delivered_asset_hash_stale(delivered: DeliveredFile, ctx: Context) -> Iterat
 
 
 @rule("D803", "unverifiable-delivery-file", "warning",
-      "gate: a delivered file could not be read or parsed for provenance.", "delivery")
+      "gate: a delivered file could not be read or parsed for provenance.", "delivery", source="NFX a.5 (NFX-F1)")
 def unverifiable_delivery_file(delivered: DeliveredFile, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks

@@ -11,7 +11,7 @@ from genai_lint.rules import rule
 from genai_lint.rules.rights import content_items
 
 
-@rule("X701", "real-event", "error", "Content has real-event: forbidden; no approval scope clears it.")
+@rule("X701", "real-event", "error", "Content has real-event: forbidden; no approval scope clears it.", source="NFX a.3 (NFX-E1)")
 def real_event(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks

@@ -194,7 +194,8 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
 def unknown_tool(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
-    That every tool an asset names is in a `tools:` register of some manifest under the root.
+    That every tool an asset names, in `tool` or in a step of its `pipeline`, is in a `tools:`
+    register of some manifest under the root.
 
     ## Why
     The data-handling rules (G2xx, G3xx) judge the tool's contract terms; an unregistered tool
@@ -210,7 +211,7 @@ def unknown_tool(asset: Entry, ctx: Context) -> Iterator[Finding]:
     ## Fix
     Register the tool (with its environment and data handling) or correct the id.
     """
-    for path, tool_id in ctx.tool_refs(asset):
+    for path, tool_id in ctx.tool_refs(asset) + ctx.pipeline_refs(asset):
         if tool_id not in ctx.project.tools:
             close = closest(tool_id, ctx.project.tools)
             hint = f"; did you mean '{close}'?" if close else ""
@@ -370,7 +371,7 @@ def unused_entry(ctx: Context) -> Iterator[Finding]:
     """
     used_tools, used_approvals = set(), set()
     for asset in ctx.project.assets:
-        used_tools.update(tool_id for _, tool_id in ctx.tool_refs(asset))
+        used_tools.update(tool_id for _, tool_id in ctx.tool_refs(asset) + ctx.pipeline_refs(asset))
         listed = asset.get("approvals")
         if isinstance(listed, list):
             used_approvals.update(item for item in listed if isinstance(item, str))

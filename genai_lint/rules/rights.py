@@ -28,7 +28,7 @@ def content_items(asset: Entry, *values: str) -> Iterator[tuple[int, str]]:
                 yield index, item
 
 
-@rule("G101", "unlicensed-input", "error", "An input's source is third-party or unknown, or licensed without a license reference.")
+@rule("G101", "unlicensed-input", "error", "An input's source is third-party or unknown, or licensed without a license reference.", source="NFX a.2 principle 1")
 def unlicensed_input(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -64,7 +64,7 @@ def unlicensed_input(asset: Entry, ctx: Context) -> Iterator[Finding]:
 
 
 @rule("G102", "copyrighted-material-unapproved", "error",
-      "Content has copyrighted-material and the asset is not approved for copyrighted-reference.")
+      "Content has copyrighted-material and the asset is not approved for copyrighted-reference.", source="NFX a.3 (NFX-C2)")
 def copyrighted_material_unapproved(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
@@ -94,7 +94,7 @@ def copyrighted_material_unapproved(asset: Entry, ctx: Context) -> Iterator[Find
 
 
 @rule("G103", "prompt-watchlist", "warning",
-      "A prompt matches a watch-list term or pattern and the asset is not approved for copyrighted-reference or public-figure.")
+      "A prompt matches a watch-list term or pattern and the asset is not approved for copyrighted-reference or public-figure.", source="NFX a.3 (NFX-C2)")
 def prompt_watchlist(asset: Entry, ctx: Context) -> Iterator[Finding]:
     """
     ## What it checks
