@@ -34,8 +34,8 @@ def test_aurora_text_summary():
     assert re.search(r"no problems in \d+ manifests \(\d+ assets\)", result.output)
 
 
-def expected_findings() -> set[tuple[str, int, str]]:
-    root = EXAMPLES / "violations"
+def expected_findings(example: str = "violations") -> set[tuple[str, int, str]]:
+    root = EXAMPLES / example
     expected = set()
     for manifest in root.rglob("genai-manifest.yaml"):
         for number, line in enumerate(manifest.read_text().splitlines(), start=1):
@@ -53,3 +53,34 @@ def test_violations_fire_every_code_exactly_where_commented():
     assert actual == expected_findings()
     assert {f["code"] for f in result.findings} == ALL_CODES
     assert all(f["line"] >= 1 and f["column"] >= 1 for f in result.findings)
+
+
+POLICY_CODES = {"G002", "G204", "G303", "G402", "G403", "G503", "G504", "G505", *(f"U10{n}" for n in range(1, 7)), "E101"}
+
+
+def test_policies_fire_every_new_code_exactly_where_commented():
+    result = run_cli("check", str(EXAMPLES / "policies"), "--format", "json", "--date", "2026-09-01")
+    assert result.exit_code == 1
+    actual = {(f["path"], f["line"], f["code"]) for f in result.findings}
+    assert actual == expected_findings("policies")
+    assert {f["code"] for f in result.findings} >= POLICY_CODES
+    assert all(f["line"] >= 1 and f["column"] >= 1 for f in result.findings)
+
+
+def test_profile_on_the_command_line_replaces_the_configured_ones():
+    result = run_cli("check", str(EXAMPLES / "policies"), "--format", "json", "--date", "2026-09-01",
+                     "--profile", "sag-aftra-2023")
+    assert {f["code"] for f in result.findings} == {f"U10{n}" for n in range(1, 7)}
+
+
+def test_eu_rules_wait_for_article_50_to_apply():
+    result = run_cli("check", str(EXAMPLES / "policies"), "--format", "json", "--date", "2026-08-01")
+    assert "E101" not in {f["code"] for f in result.findings}
+    assert "U101" in {f["code"] for f in result.findings}
+
+
+def test_explain_names_the_profile_and_source_item():
+    doc = run_cli("explain", "U103").output
+    for heading in ("## What it checks", "## Why", "## Example", "## Fix"):
+        assert heading in doc
+    assert "Profile: sag-aftra-2023: SAG-AFTRA 2023" in doc and "Source: SAG-AFTRA 2023 TV/Theatrical" in doc
