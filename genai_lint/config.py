@@ -64,6 +64,8 @@ class Settings:
     cache_writes: bool = True
     """False for runs that promise to write nothing (``hash --check``): caches are read, never created."""
     quiet: bool = False
+    studio_rules: list = field(default_factory=list)
+    """The studio's own rules (:class:`genai_lint.rules.Rule`, codes S001-S999), from ``studio-rules``."""
     config_file: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -73,7 +75,7 @@ class Settings:
 
 
 KEYS = ("profiles", "select", "ignore", "extend-select", "severity", "per-path-ignores", "fail-on", "watchlist",
-        "expiring-days", "manifests", "exclude", "accept-unread")
+        "expiring-days", "manifests", "exclude", "accept-unread", "studio-rules")
 """The settings a configuration file may hold, in their canonical spelling.
 
 Each may also be written with underscores (``expiring_days``, as SPEC section 5 does), but not both ways."""
@@ -236,6 +238,14 @@ def load_config(path: Path, settings: Settings) -> None:
         if key in spelled:
             raise ConfigError(f"{where((raw,), key=True)}: {raw}: set twice (also as '{spelled[key]}'); keep one")
         spelled[key] = raw
+        if key == "studio-rules":
+            from genai_lint.studio import StudioRuleError, load_studio_rules
+
+            try:
+                settings.set("studio_rules", load_studio_rules(value, path, where, raw), str(path))
+            except StudioRuleError as exc:
+                raise ConfigError(str(exc)) from None
+            continue
         try:
             parsed = parse_setting(key, value)
         except _Invalid as exc:
@@ -310,7 +320,7 @@ def _selector(value: Any, *at: Any, key: bool = False) -> str:
     if wanted in rules:
         return rules[wanted]
     selector = wanted.upper()
-    if selector == "ALL" or any(code.startswith(selector) for code in rules.values()):
+    if selector == "ALL" or re.fullmatch(r"S[0-9]{0,3}", selector) or any(code.startswith(selector) for code in rules.values()):
         return selector
     typo = selector[:1] + selector[1:].translate(str.maketrans("OIL", "011"))
     close = [typo] if typo.lower() in rules else difflib.get_close_matches(wanted, list(rules), n=1, cutoff=0.5)
@@ -443,6 +453,7 @@ def describe(settings: Settings, root: Path) -> str:
         ("manifests", settings.manifests, "manifests"),
         ("exclude", settings.exclude, "exclude"),
         ("accept-unread", settings.accept_unread, "accept_unread"),
+        ("studio-rules", [rule.code for rule in settings.studio_rules], "studio_rules"),
     ]
     rows = [(f"{key}: {json_dumps(value, indent=None)}", printable(settings.sources.get(attribute, "default")))
             for key, value, attribute in values]

@@ -58,12 +58,12 @@ class Context:
     """The evaluation context handed to every rule."""
 
     def __init__(self, project: Project):
-        from genai_lint.rules import REGISTRY
+        from genai_lint.rules import all_rules
 
         self.project = project
         self.settings = project.settings
         self.date: dt.date = project.settings.date
-        self._registry = REGISTRY
+        self._registry = {**all_rules(), **{rule.code: rule for rule in project.settings.studio_rules}}
         self._files: dict[int, AssetFile] = {}
         self._locator = _Locator(project.root)
         self._clearances: dict[int, dict[str, str]] = {}

@@ -193,8 +193,8 @@ def evaluate_project(target: Target, settings: Settings) -> tuple[Project, Repor
 
 
 def rule_book(settings: Settings) -> dict[str, Rule]:
-    """Every rule a run under ``settings`` knows, by code."""
-    return all_rules()
+    """Every rule a run under ``settings`` knows, by code: the built-in ones and the studio's."""
+    return dict(sorted({**all_rules(), **{rule.code: rule for rule in settings.studio_rules}}.items()))
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
