@@ -453,10 +453,11 @@ def describe(settings: Settings, root: Path) -> str:
         ("manifests", settings.manifests, "manifests"),
         ("exclude", settings.exclude, "exclude"),
         ("accept-unread", settings.accept_unread, "accept_unread"),
-        ("studio-rules", [rule.code for rule in settings.studio_rules], "studio_rules"),
     ]
     rows = [(f"{key}: {json_dumps(value, indent=None)}", printable(settings.sources.get(attribute, "default")))
             for key, value, attribute in values]
+    rows += [(f"# studio-rules: {', '.join(rule.code for rule in settings.studio_rules) or 'none'}",
+              settings.sources.get("studio_rules", "default"))]
     rows += [(f"# date: {settings.date.isoformat()}", printable(settings.sources.get("date", "default (today)"))),
              (f"# check-files: {json.dumps(settings.check_files)}", printable(settings.sources.get("check_files", "default")))]
     width = max(len(text) for text, _ in rows) + 2

@@ -213,17 +213,15 @@ def _field_test(field: str, operator: str, expected: Any, where: Where, at: tupl
 
 
 def _regex(pattern: str, where: Where, at: tuple) -> Any:
-    """``pattern`` compiled by RE2, which runs in time linear in the text (no backtracking)."""
+    """``pattern`` compiled as the watch list's are: RE2 (linear time, no backtracking), any case."""
     import re2
 
-    options = re2.Options()
-    options.log_errors = False
-    try:
-        return re2.compile(pattern, options)
-    except re2.error as exc:
-        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        raise StudioRuleError(f"{where(at)}: {pattern!r} is not an RE2 regular expression: {reason} "
-                              "(RE2 runs in linear time: no backreferences or lookaround)") from None
+    from genai_lint.watchlist import pattern_error, re2_options
+
+    problem = pattern_error(pattern, "a studio rule")
+    if problem:
+        raise StudioRuleError(f"{where(at)}: {problem}")
+    return re2.compile(pattern, re2_options())
 
 
 # -- fields ----------------------------------------------------------------------------------------

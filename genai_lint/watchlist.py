@@ -63,7 +63,8 @@ def fold(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_FOLD)
 
 
-def _re2_options() -> Any:
+def re2_options() -> Any:
+    """Case-insensitive RE2, quiet on errors: how configured patterns are matched (watch list, studio rules)."""
     import re2
 
     options = re2.Options()
@@ -72,15 +73,15 @@ def _re2_options() -> Any:
     return options
 
 
-def pattern_error(pattern: str) -> str | None:
-    """Why ``pattern`` cannot be a watch-list pattern (RE2 rejects it), or ``None`` when it can."""
+def pattern_error(pattern: str, use: str = "the watch list") -> str | None:
+    """Why ``pattern`` cannot be a pattern for ``use`` (RE2 rejects it), or ``None`` when it can."""
     import re2
 
     try:
-        re2.compile(pattern, _re2_options())
+        re2.compile(pattern, re2_options())
     except re2.error as exc:
         reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        return (f"{pattern!r} is not a valid regular expression for the watch list: {reason} "
+        return (f"{pattern!r} is not a valid regular expression for {use}: {reason} "
                 "(RE2 syntax, which runs in linear time: no backreferences or lookaround)")
     return None
 
@@ -107,7 +108,7 @@ class CompiledWatchlist:
         if self._patterns:
             import re2
 
-            options = _re2_options()
+            options = re2_options()
             self._pattern_set = re2.Set.SearchSet(options)
             for pattern in self._patterns:
                 self._pattern_set.Add(pattern)

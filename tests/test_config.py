@@ -41,6 +41,21 @@ manifests: [genai-manifest.yaml, "*.genai.yaml"]
 exclude: [archive/, "**/old-*"]
 accept-unread:
   "*.r3d": "RED camera originals: verified by the DIT's checksums"
+studio-rules:
+  - code: S001
+    name: final-needs-legal-review
+    severity: warning
+    summary: Final material without a legal review reference.
+    what: A final asset records legal_review.
+    why: Studio policy 4.2.
+    example: "purpose: final"
+    fix: Record the legal review.
+    when:
+      all:
+        - {field: asset.purpose, equals: final}
+        - not: {field: asset.legal_review, exists: true}
+        - any: [{field: tool.environment, in: [consumer, vendor-cloud]}, {cleared: key-creative}]
+    at: asset.purpose
 """
 
 
@@ -279,7 +294,8 @@ def test_show_config_prints_every_setting_with_its_source(tmp_path):
     assert lines[0] == f"# genai-lint: effective settings for project root {root}"
     assert lines[1] == f"# configuration file: {config}"
     rows = {line.split(":")[0]: line for line in lines[2:] if not line.startswith("#")}
-    assert set(rows) == set(KEYS)
+    assert set(rows) == set(KEYS) - {"studio-rules"}  # named in a comment: the rules themselves are not repeated
+    assert "# studio-rules: none" in result.output
     source = lambda key: rows[key].rsplit("# ", 1)[1]  # noqa: E731
     assert source("select") == "command line (--select)"
     assert source("ignore") == "command line (--ignore)"  # --select set the file's ignore aside
@@ -341,6 +357,7 @@ def test_full_sample_validates_and_loads(validator, tmp_path):
     load_config(tmp_path / ".genai-lint.yaml", settings)
     assert settings.severity["G3"].name == "INFO" and settings.per_path_ignores["legacy/genai-manifest.yaml"] == ["G"]
     assert settings.watchlist.terms == ["Moebius", "Studio Nebula"] and settings.expiring_days == 14
+    assert [rule.code for rule in settings.studio_rules] == ["S001"]
     assert set(settings.sources) == {key.replace("-", "_") for key in KEYS}
 
 

@@ -140,7 +140,7 @@ def test_explain_prints_a_studio_rule_of_the_example():
     ("    severity: warning", "    severity: warn", r":4:15: severity: 'warn' is not one of error, warning, info; did you mean 'warning'\?"),
     ("    at: asset.tool", "    at: asset.tol", r":18:9: unknown field 'asset.tol'; did you mean 'asset.tool'\?"),
     ("  - code: S010", "  - code: G010", r":2:11: code: 'G010' is not valid: S001 to S999; built-in codes never use S"),
-    ("          equals: concept", "          matches: '(a)\\1'", r":13:20: '\(a\)\\\\1' is not an RE2 regular expression"),
+    ("          equals: concept", "          matches: '(a)\\1'", r":13:20: '\(a\)\\\\1' is not a valid regular expression for a studio rule"),
     ("            - not: {field: asset.disclosed_on, exists: true}", "            - not: {exists: true}",
      r":17:15: 'exists' needs a field"),
 ])
