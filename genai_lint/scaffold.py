@@ -124,6 +124,9 @@ CONFIG_TEMPLATE = """\
 # below this folder belongs to one production. `genai-lint check --show-config` prints the
 # effective settings.
 
+# The rule sets this production works under (default: netflix-2025 only):
+# profiles: [netflix-2025, sag-aftra-2023, eu-ai-act-art50]
+
 # The lowest severity that fails a run: error | warning | info.
 fail-on: error
 
@@ -142,6 +145,22 @@ expiring-days: 30
 
 # Folders or files not to lint:
 # exclude: ["archive/**"]
+
+# The studio's own rules, as data (codes S001-S999; `genai-lint explain S001` prints one):
+# studio-rules:
+#   - code: S001
+#     name: featured-without-key-creative
+#     severity: error
+#     summary: A featured or story-point generated element is not approved for key-creative.
+#     what: Featured and story-point elements need a key-creative approval.
+#     why: Studio policy 4.2.
+#     example: "prominence: featured"
+#     fix: Ask for a key-creative approval and list it in approvals.
+#     when:
+#       all:
+#         - {field: asset.prominence, in: [featured, story-point]}
+#         - not: {cleared: key-creative}
+#     at: asset.prominence
 """
 
 PRE_COMMIT_SNIPPET = """\

@@ -49,7 +49,7 @@ def test_gate_reports_a_delivered_copy_whose_marking_was_stripped(production, tm
     result, findings = gate(production, delivery)
     assert result.exit_code == 0  # a warning
     [finding] = findings
-    assert finding["code"] == "E102" and finding["path"].endswith("delivery/hl_poster_v4.jpg")
+    assert finding["code"] == "E102" and finding["path"].endswith("hl_poster_v4.jpg")
     assert "HL-016" in finding["message"] and "iptc-digital-source-type" in finding["message"]
 
 

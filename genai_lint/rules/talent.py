@@ -218,4 +218,5 @@ def union_work_replaced(asset: Entry, ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("G505", asset, ("replaces",), key=True,
                           message=f"asset {asset.label()} replaces union-covered work '{replaces.get('role')}'{union} "
                                   f"without {' and '.join(missing)}",
-                          fix="record the agreement in replaces.agreement and obtain approval with scope union-work")
+                          fix=ctx.approval_fix(asset, "union-work") if replaces.get("agreement")
+                          else "record the agreement with the union in replaces.agreement, and its union-work approval")
