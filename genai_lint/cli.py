@@ -341,28 +341,61 @@ def schema(audit_report: bool) -> None:
 
 @main.command()
 @click.argument("delivery", type=click.Path(path_type=Path))
+@click.argument("parts", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--project", "project_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="The production whose manifests declare the assets (default: the current folder's project).")
+@click.option("--shard", "shard_text", metavar="K/N",
+              help="Examine only share K of N of the delivery (by path, the same on every machine) and write it "
+                   "to --part; `gate merge PART...` then judges the whole delivery.")
+@click.option("--part", "part_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="With --shard: where to write this share's part (JSON).")
 @click.option("--inventory", "inventory_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Also write one row per delivered file (path, size, sha256, format, reader, matched asset, "
                    "markers, findings, verdict) to FILE.csv or FILE.json, for the delivery ticket.")
 @shared_options
-def gate(delivery: Path, project_dir: str | None, inventory_path: Path | None, profiles: tuple[str, ...], format_name: str,
+def gate(delivery: Path, parts: tuple[Path, ...], project_dir: str | None, shard_text: str | None,
+         part_path: Path | None, inventory_path: Path | None, profiles: tuple[str, ...], format_name: str,
          outputs: tuple[str, ...], select: tuple[str, ...],
          ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
          date_text: str | None, config_path: Path | None, no_cache: bool, quiet: bool, color: str) -> None:
     """The delivery gate: hash every file in DELIVERY, match it to the production's assets, and look for
     undeclared generative-AI provenance (D801), leaked temporary assets (D802), uncleared final use (G401),
-    files that cannot be verified (D803) and, under eu-ai-act-art50, stripped markings (E102)."""
+    files that cannot be verified (D803) and, under eu-ai-act-art50, stripped markings (E102).
+
+    On a render farm or a CI matrix: `gate DELIVERY --shard K/N --part PART-K.json` on each machine,
+    then `gate merge PART-1.json ... PART-N.json` for the one report and exit code."""
+    from genai_lint import shards
     from genai_lint.gate import gate as run_gate
 
     overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, no_cache, quiet, profiles)
     extra = _outputs(outputs)
     if project_dir is not None and not Path(project_dir).is_dir():
         raise Failure(f"{project_dir}: no such folder")
+    merging = str(delivery) == "merge" and not delivery.is_dir()
+    if parts and not merging:
+        raise Failure(f"unexpected argument {str(parts[0])!r}: gate takes one DELIVERY folder (or: gate merge PART...)")
+    if merging and (not parts or shard_text or inventory_path):
+        raise Failure("gate merge takes the part files (and no --shard or --inventory)")
+    if (shard_text is None) != (part_path is None):
+        raise Failure("--shard K/N and --part FILE go together")
+    if shard_text is not None:
+        shard = run_guarded(shards.parse_shard, shard_text)
+        part = run_guarded(shards.run_shard, delivery, project_dir, overrides, _config_file(config_path), shard)
+        import json
+
+        from genai_lint.safe_text import printable
+
+        write_output(part_path, json.dumps(part, ensure_ascii=False) + "\n")
+        if not quiet:
+            click.echo(printable(f"genai-lint: shard {shard[0]}/{shard[1]}: {len(part['files'])} delivered file(s) "
+                                 f"examined, part written to {part_path}; `gate merge` judges the delivery"), err=True)
+        sys.exit(0)
     inventory_kind = _inventory_kind(inventory_path, delivery)
-    run = run_guarded(run_gate, delivery, project_dir, overrides, _config_file(config_path),
-                      inventory=inventory_path is not None)
+    if merging:
+        run = run_guarded(shards.merge, list(parts), project_dir, overrides, _config_file(config_path))
+    else:
+        run = run_guarded(run_gate, delivery, project_dir, overrides, _config_file(config_path),
+                          inventory=inventory_path is not None)
     report = run.report
     if inventory_path is not None and run.inventory is not None and report.delivery_root is not None:
         from genai_lint import inventory

@@ -26,6 +26,7 @@ from genai_lint.hashing import HashCache, hash_files
 from genai_lint.inventory import Row, row
 from genai_lint.project import Entry, relative, source_root
 from genai_lint.rules import all_rules
+from genai_lint.sequences import format_ranges
 from genai_lint.waivers import apply_waivers
 
 if TYPE_CHECKING:
@@ -45,6 +46,9 @@ class DeliveredFile:
     scan: Scan | None = None
     accepted: tuple[str, str] | None = None
     """The ``accept-unread`` (glob, reason) that accepted this file unread (its format has no reader)."""
+    frame: int | None = None
+    """The frame number, when the file is a frame of a matched frame-sequence asset."""
+    size: int = 0
 
 
 SPECIAL_FILE_SYSTEM = "on a special file system (like /proc or /sys): not read"
@@ -134,23 +138,40 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
 
     With ``inventory``, every delivered file is also identified by the scanner (matched ones too)
     and described in one inventory row."""
+    ctx = production(project_dir, overrides, config)
+    delivery_root = _delivery_root(delivery)
+    delivered = examine(delivery.absolute(), delivery_root, ctx, identify_all=inventory)
+    return judge(delivered, ctx, str(delivery), delivery_root, inventory)
+
+
+def production(project_dir: str | None, overrides: dict[str, Any], config: Path | None = None) -> Context:
+    """The production at ``project_dir`` (default: here), loaded with every manifest, as rules see it."""
+    target = targets([project_dir] if project_dir else [], config)[0]
+    target.everything = True
+    settings = settings_for(target, overrides)
+    return Context(load_project(target, settings))
+
+
+def _delivery_root(delivery: Path) -> Path:
     from genai_lint.config import ConfigError
 
     if not delivery.is_dir():
         raise ConfigError(f"{delivery}: not a folder")
-    target = targets([project_dir] if project_dir else [], config)[0]
-    target.everything = True
-    settings = settings_for(target, overrides)
-    project = load_project(target, settings)
-    ctx = Context(project)
-    delivery_root = source_root(delivery.resolve())
-    delivered = _examine(delivery.absolute(), delivery_root, ctx, identify_all=inventory)
+    return source_root(delivery.resolve())
+
+
+def judge(delivered: list[DeliveredFile], ctx: Context, delivery_label: str, delivery_root: Path,
+          inventory: bool = False) -> GateRun:
+    """The report on ``delivered`` (examined files, in walk order): the per-file rules, each sequence once, and
+    the asset rules for every delivered deliverable; with ``inventory``, one row per file too."""
+    project, settings = ctx.project, ctx.settings
     selected = {rule.code: rule for rule in selected_rules(settings)}
     per_file = [rule for rule in selected.values() if rule.scope == "delivery"]
     per_asset = [selected[code] for code in MATCHED_ASSET_RULES if code in selected]
     findings: list[Finding] = []
     about: dict[tuple, list[int]] = {}  # which delivered files each finding is about, for the inventory
     judged: dict[int, list[Finding]] = {}
+    frame_groups: dict[tuple[str, int], FrameGroup] = {}
     for number, item in enumerate(delivered):
         mine = [finding for rule in per_file for finding in rule.check(item, ctx)]
         for asset in item.assets:
@@ -162,17 +183,27 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
                 findings.extend(judged[id(asset)])
             for finding in judged[id(asset)]:
                 about.setdefault(_identity(finding), []).append(number)
+        if item.frame is not None:  # a frame: its sequence is reported once, below
+            for finding in mine:
+                group = frame_groups.setdefault((finding.code, id(item.assets[0])), FrameGroup(item.assets[0], finding))
+                group.frames.append(item.frame)
+                group.items.append(number)
+            continue
         for finding in mine:
             about.setdefault(_identity(finding), []).append(number)
         findings.extend(mine)
+    for group in frame_groups.values():
+        finding = group.finding(ctx)
+        about[_identity(finding)] = group.items
+        findings.append(finding)
     if "M001" in selected:  # a manifest that did not load declares no assets: the gate cannot vouch for them
         for manifest in project.manifests:
             findings.extend(selected["M001"].check(manifest, ctx))
     findings = apply_settings(apply_waivers(findings, ctx, per_file + per_asset), settings)
     matched = sum(1 for item in delivered if item.assets)
-    size = sum(item.path.stat().st_size for item in delivered if item.sha256)
+    size = sum(item.size for item in delivered if item.sha256)
     note = (f"scanned {len(delivered)} delivered file{'s' if len(delivered) != 1 else ''} ({size / 2**20:.1f} MiB) "
-            f"in {delivery}: {matched} matched declared assets")
+            f"in {delivery_label}: {matched} matched declared assets")
     notes = [note, *_accepted_notes(delivered)]
     rules = {code: rule.info() for code, rule in all_rules().items()}
     report = Report(root=project.root, source_root=source_root(project.root), delivery_root=delivery_root,
@@ -199,18 +230,38 @@ def _accepted_notes(delivered: list[DeliveredFile]) -> list[str]:
             for (glob, reason), count in counts.items()]
 
 
+@dataclass
+class FrameGroup:
+    """The delivered frames of one sequence asset that one rule reported: said once, for the sequence."""
+
+    asset: Entry
+    first: Finding
+    frames: list[int] = field(default_factory=list)
+    items: list[int] = field(default_factory=list)
+
+    def finding(self, ctx: Context) -> Finding:
+        """The first frame's finding, saying how many of the sequence's frames were delivered."""
+        sequence = ctx.sequence(self.asset)
+        total = len(sequence.declared) if sequence is not None and sequence.declared else len(self.frames)
+        frames = sorted(set(self.frames))
+        partial = " (a partial delivery)" if len(frames) < total else ""
+        return replace(self.first, message=f"{len(frames)} of {total} frames of {self.asset.get('path')} delivered"
+                                           f"{partial}, frames {format_ranges(frames)}: {self.first.message}")
+
+
 def _identity(finding: Finding) -> tuple:
     """What stays of a finding through waivers and severity overrides."""
     return (finding.code, finding.path, finding.span, finding.message)
 
 
-def _examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: bool = False) -> list[DeliveredFile]:
-    """Every delivered file, hashed, matched to assets and (unmatched, or all with ``identify_all``) scanned;
-    paths shown relative to ``delivery_root``."""
+def examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: bool = False,
+            files_and_problems: tuple[list[Path], list[tuple[Path, str]]] | None = None) -> list[DeliveredFile]:
+    """Every delivered file (those of ``files_and_problems``, default: all), hashed, matched to assets and
+    (unmatched, or all with ``identify_all``) scanned; paths shown relative to ``delivery_root``."""
     from genai_lint.provenance import scan
 
     root = ctx.project.root
-    files, problems = walk(delivery)
+    files, problems = files_and_problems or walk(delivery)
     candidates = _asset_files_to_hash(ctx, files)
     cache = HashCache(root) if ctx.settings.cache else None
     hashes = _hash_once(files + list(candidates), cache, ctx.settings.quiet)
@@ -221,7 +272,10 @@ def _examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: bo
         digest = hashes.get(path)
         if isinstance(digest, str):
             item.sha256 = digest
-            item.assets = by_hash.get(digest, [])
+            item.size = _size(path)
+            matches = by_hash.get(digest, [])
+            item.assets = [asset for asset, _ in matches]
+            item.frame = next((frame for _, frame in matches if frame is not None), None)
         else:
             item.problem = f"cannot be read ({getattr(digest, 'strerror', None) or digest})"
         if item.sha256 and item.assets and identify_all:
@@ -253,13 +307,24 @@ def _accepted_unread(item: DeliveredFile, rel: str, globs: dict[str, str]) -> tu
                  if fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(item.path.name, glob)), None)
 
 
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def _shown(path: Path, delivery: Path, delivery_root: Path) -> str:
     """``path`` (under ``delivery``, as walked) relative to ``delivery_root`` (the delivery resolved, or its git top)."""
     return relative(delivery.resolve() / path.relative_to(delivery), delivery_root)
 
 
-def _asset_files_to_hash(ctx: Context, delivered: list[Path]) -> dict[Path, list[Entry]]:
-    """The production's asset files that could equal a delivered file (same size), with their assets.
+Match = tuple[Entry, "int | None"]
+"""An asset a delivered file is, and the frame number when the asset is a frame sequence."""
+
+
+def _asset_files_to_hash(ctx: Context, delivered: list[Path]) -> dict[Path, list[Match]]:
+    """The production's asset files (and sequence frames) that could equal a delivered file (same size).
 
     Files of any other size cannot match, so a production far larger than its delivery costs
     one ``stat`` per asset file, not a hash.
@@ -270,17 +335,24 @@ def _asset_files_to_hash(ctx: Context, delivered: list[Path]) -> dict[Path, list
             sizes.add(os.stat(path).st_size)
         except OSError:
             continue
-    candidates: dict[Path, list[Entry]] = {}
-    for asset in ctx.project.assets:
-        located = ctx.asset_file(asset)
-        if located is None or located.state != "ok" or located.path is None:
-            continue
+    candidates: dict[Path, list[Match]] = {}
+
+    def consider(path: Path, asset: Entry, frame: int | None) -> None:
         try:
-            if os.stat(located.path).st_size not in sizes:
-                continue
+            if os.stat(path).st_size in sizes:
+                candidates.setdefault(path, []).append((asset, frame))
         except OSError:
+            pass
+
+    for asset in ctx.project.assets:
+        sequence = ctx.sequence(asset)
+        if sequence is not None:  # a sequence is matched frame by frame, from its real frame files
+            for frame, path in sequence.present.items():
+                consider(path, asset, frame)
             continue
-        candidates.setdefault(located.path, []).append(asset)
+        located = ctx.asset_file(asset)
+        if located is not None and located.state == "ok" and located.path is not None:
+            consider(located.path, asset, None)
     return candidates
 
 
@@ -299,23 +371,24 @@ def _hash_once(paths: list[Path], cache: HashCache | None, quiet: bool) -> dict[
     return {path: hashes[original] for path, original in alias.items() if original in hashes}
 
 
-def _assets_by_hash(assets: list[Entry], files: dict[Path, list[Entry]],
-                    hashes: dict[Path, str | OSError]) -> dict[str, list[Entry]]:
-    """Every asset under its declared sha256 and under the hash of its real file, each once per hash."""
-    by_hash: dict[str, list[Entry]] = {}
+def _assets_by_hash(assets: list[Entry], files: dict[Path, list[Match]],
+                    hashes: dict[Path, str | OSError]) -> dict[str, list[Match]]:
+    """Every asset under its declared sha256 and under the hash of its real file (each frame of a sequence
+    under its own), each once per hash."""
+    by_hash: dict[str, list[Match]] = {}
 
-    def put(digest: str, asset: Entry) -> None:
+    def put(digest: str, match: Match) -> None:
         listed = by_hash.setdefault(digest, [])
-        if not any(other is asset for other in listed):
-            listed.append(asset)
+        if not any(other is match[0] for other, _ in listed):
+            listed.append(match)
 
     for asset in assets:
         declared = asset.get("sha256")
         if isinstance(declared, str):
-            put(declared.lower(), asset)
+            put(declared.lower(), (asset, None))
     for path, owners in files.items():
         actual = hashes.get(path)
         if isinstance(actual, str):
-            for asset in owners:
-                put(actual, asset)
+            for match in owners:
+                put(actual, match)
     return by_hash

@@ -51,7 +51,7 @@ class Row:
 def row(item: DeliveredFile, findings: list[Finding], fail_on: Severity) -> Row:
     """The inventory row of one delivered file, judged by the findings about it."""
     try:
-        size: int | None = item.path.lstat().st_size if item.sha256 else None
+        size: int | None = item.size if item.sha256 else None
     except OSError:
         size = None
     active = [finding for finding in findings if finding.waived is None]

@@ -141,3 +141,105 @@ def test_add_records_a_sequence_with_the_frames_on_disk(tmp_path: Path) -> None:
     again = run_cli("add", str(root / "renders/sh010_matte.####.exr"), "--tool", "ent", "--media", "image",
                     "--purpose", "concept")
     assert again.exit_code == 2 and "already recorded" in again.stderr
+
+
+def delivered_frames(root: Path, frames: range, folder: str = "delivery") -> Path:
+    import shutil
+
+    delivery = root.parent / folder
+    (delivery / "vfx").mkdir(parents=True)
+    for frame in frames:
+        shutil.copy(root / f"renders/sh010_matte.{frame:04d}.exr", delivery / "vfx" / f"matte_{frame}.exr")
+    return delivery
+
+
+def gate_json(delivery: Path, root: Path, *args: str) -> tuple[int, list[dict]]:
+    import json
+
+    result = run_cli("gate", str(delivery), "--project", str(root), "--format", "json", *args)
+    assert result.exit_code in (0, 1), result.output + result.stderr
+    return result.exit_code, json.loads(result.output)["findings"]
+
+
+def test_a_leaked_temporary_sequence_is_one_d802(tmp_path: Path) -> None:
+    root = sequence_production(tmp_path)
+    run_cli("hash", str(root))
+    code, found = gate_json(delivered_frames(root, range(1001, 1101)), root)
+    assert code == 1
+    (d802,) = [f for f in found if f["code"] == "D802"]
+    assert d802["message"].startswith("100 of 100 frames of renders/sh010_matte.####.exr delivered, frames 1001-1100: ")
+    assert [f["code"] for f in found] == ["D802"], found
+
+
+def test_a_partial_delivery_says_so_and_a_stale_sequence_is_one_d804(tmp_path: Path) -> None:
+    root = sequence_production(tmp_path)
+    run_cli("hash", str(root))
+    (root / "renders/sh010_matte.1001.exr").write_bytes(b"re-rendered after hashing")
+    _, found = gate_json(delivered_frames(root, range(1001, 1041)), root)
+    (d802,) = [f for f in found if f["code"] == "D802"]
+    assert d802["message"].startswith("40 of 100 frames of renders/sh010_matte.####.exr delivered (a partial "
+                                      "delivery), frames 1001-1040: ")
+    assert len([f for f in found if f["code"] == "D804"]) == 1
+
+
+def sharded_production(tmp_path: Path) -> tuple[Path, Path]:
+    """A production with a leaked temporary sequence and a final asset, and a delivery of both plus extras."""
+    import shutil
+
+    root = sequence_production(tmp_path)
+    run_cli("hash", str(root))
+    delivery = delivered_frames(root, range(1001, 1101))
+    shutil.copy(root / "a.png", delivery / "final.png")
+    (delivery / "notes.txt").write_text("conform notes\n")
+    (delivery / "unknown.bin").write_bytes(b"\x00\x01 not a known format")
+    return root, delivery
+
+
+def test_shards_merged_give_the_unsharded_report(tmp_path: Path) -> None:
+    root, delivery = sharded_production(tmp_path)
+    whole = run_cli("gate", str(delivery), "--project", str(root), "--format", "json")
+    parts = []
+    for k in (1, 2, 3):
+        part = tmp_path / f"part-{k}.json"
+        shard = run_cli("gate", str(delivery), "--project", str(root), "--shard", f"{k}/3", "--part", str(part))
+        assert shard.exit_code == 0, shard.stderr
+        parts.append(str(part))
+    import json
+
+    sizes = [len(json.loads(Path(part).read_text())["files"]) for part in parts]
+    assert sum(sizes) == 103 and all(sizes), "every file in exactly one share, every share some"
+    merged = run_cli("gate", "merge", *reversed(parts), "--project", str(root), "--format", "json")
+    assert merged.exit_code == whole.exit_code == 1
+    assert merged.output == whole.output, "byte-identical JSON"
+    sarif = [run_cli("gate", *args, "--project", str(root), "--format", "sarif").output
+             for args in ([str(delivery)], ["merge", *parts])]
+    assert sarif[0] == sarif[1]
+
+
+def test_merge_refuses_parts_that_do_not_belong_together(tmp_path: Path) -> None:
+    root, delivery = sharded_production(tmp_path)
+    part = {k: tmp_path / f"part-{k}.json" for k in (1, 2)}
+    for k, path in part.items():
+        run_cli("gate", str(delivery), "--project", str(root), "--shard", f"{k}/2", "--part", str(path))
+    (delivery / "late.txt").write_text("added after shard 1 ran\n")
+    other = tmp_path / "other-2.json"
+    run_cli("gate", str(delivery), "--project", str(root), "--shard", "2/2", "--part", str(other))
+    refused = run_cli("gate", "merge", str(part[1]), str(other), "--project", str(root))
+    assert refused.exit_code == 2 and "another delivery" in refused.stderr
+    incomplete = run_cli("gate", "merge", str(part[1]), "--project", str(root))
+    assert incomplete.exit_code == 2 and "1/2 to 2/2" in incomplete.stderr
+    (root / "genai-manifest.yaml").write_text((root / "genai-manifest.yaml").read_text() + "# edited\n")
+    changed = run_cli("gate", "merge", str(part[1]), str(part[2]), "--project", str(root))
+    assert changed.exit_code == 2 and "other manifests or another configuration" in changed.stderr
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"format": "something else"}')
+    assert "not a genai-lint gate part" in run_cli("gate", "merge", str(junk), "--project", str(root)).stderr
+
+
+def test_a_delivered_uncleared_final_sequence_is_one_g401(tmp_path: Path) -> None:
+    root = sequence_production(tmp_path, asset=SEQUENCE_ASSET.replace("    purpose: concept\n    deliverable: false\n",
+                                                                      "    purpose: final\n    deliverable: true\n"))
+    run_cli("hash", str(root))
+    code, found = gate_json(delivered_frames(root, range(1001, 1101)), root)
+    assert code == 1
+    assert [f["code"] for f in found] == ["G401"], found

@@ -222,7 +222,7 @@ def delivered_asset_hash_stale(delivered: DeliveredFile, ctx: Context) -> Iterat
     """
     for asset in delivered.assets:
         declared = asset.get("sha256")
-        if isinstance(declared, str) and declared.lower() == delivered.sha256:
+        if isinstance(declared, str) and declared.lower() in (delivered.sha256, _sequence_now(asset, delivered, ctx)):
             continue
         state = f"declares sha256 {declared[:12]}…" if isinstance(declared, str) else "declares no sha256"
         where = ("sha256",) if "sha256" in asset.data else ()
@@ -230,6 +230,14 @@ def delivered_asset_hash_stale(delivered: DeliveredFile, ctx: Context) -> Iterat
                           f"delivered file {delivered.shown} is the file of asset {asset.label()}, which {state}, "
                           f"not the delivered file's {delivered.sha256[:12]}…: the manifest does not describe what is delivered",
                           fix="run `genai-lint hash` if the delivered file is the approved one, else deliver the declared file")
+
+
+def _sequence_now(asset: Entry, delivered: DeliveredFile, ctx: Context) -> str | None:
+    """For a delivered frame of a sequence asset: the sequence's sha256 computed from its frames now."""
+    if delivered.frame is None or ctx.sequence(asset) is None:
+        return None
+    digest = ctx.file_hash(asset)
+    return digest if isinstance(digest, str) else None
 
 
 @rule("D803", "unverifiable-delivery-file", "warning",
