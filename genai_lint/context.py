@@ -39,6 +39,8 @@ class SequenceFiles:
     error: str | None = None
     folder: AssetFile | None = None
     """Where the sequence's folder leads, when it does not lead to a folder inside the root."""
+    digest: str | OSError | None = None
+    """The sequence sha256 of the frames on disk, once computed."""
 
     @property
     def missing(self) -> list[int]:
@@ -209,25 +211,33 @@ class Context:
         if sequence is not None:
             if not sequence.complete:
                 return None
-            digests = self.frame_hashes(sequence)
-            return digests if isinstance(digests, OSError) else sequence_digest(digests.items())
+            if sequence.digest is None:
+                digests = self.frame_hashes(sequence)
+                sequence.digest = digests if isinstance(digests, OSError) else sequence_digest(digests.items())
+            return sequence.digest
         located = self.asset_file(asset)
         if located is None or located.state != "ok":
             return None
         return self._hashed().get(located.path)
 
     def frame_hashes(self, sequence: SequenceFiles) -> dict[int, str] | OSError:
-        """SHA-256 of each declared frame of a complete ``sequence``, or the error that stopped one."""
-        hashes = self._hashed()
-        digests: dict[int, str] = {}
-        for frame in sequence.declared:
-            digest = hashes.get(sequence.present[frame])
-            if digest is None:  # a sequence of an asset that was not asked for
-                from genai_lint.hashing import hash_files
+        """SHA-256 of each declared frame of a complete ``sequence``, or the error that stopped one.
 
-                digest = hash_files([sequence.present[frame]], None).get(sequence.present[frame])
-            if isinstance(digest, OSError):
-                return digest
+        Frames the batch of :meth:`file_hash` already hashed are not read again; the others are
+        hashed now, this sequence's alone (the gate asks about the delivered sequences only)."""
+        known = self._hashes or {}
+        paths = [sequence.present[frame] for frame in sequence.declared]
+        todo = [path for path in paths if path not in known]
+        if todo:
+            from genai_lint.hashing import HashCache, hash_files
+
+            cache = HashCache(self.project.root) if self.settings.cache else None
+            known = {**known, **hash_files(todo, cache, quiet=self.settings.quiet)}
+        digests: dict[int, str] = {}
+        for frame, path in zip(sequence.declared, paths):
+            digest = known.get(path)
+            if not isinstance(digest, str):
+                return digest if isinstance(digest, OSError) else OSError(f"{path} was not hashed")
             digests[frame] = digest
         return digests
 

@@ -1,0 +1,173 @@
+"""The delivery gate on a VFX-sized delivery: many small frames and some large files, whole and in shards.
+
+    python benchmarks/gate_shards.py [--frames 200000] [--sequences 100] [--big 20] [--big-mb 100]
+
+Builds a production whose assets are ``--sequences`` frame sequences (``--frames`` small PNG frames in
+all) and ``--big`` large files, all final and approved, and a delivery holding all of them (hard
+links, so the page cache holds one copy). Then times, with the peak memory of each command (the
+child's own, from ``wait4``):
+
+1. ``sha256sum`` over the delivery's files (one process, sequential: the floor for one core);
+2. ``gate`` with an empty hash cache (first run), and again (cached re-run);
+3. ``gate --shard 1/2`` and ``--shard 2/2`` one after the other with an empty cache, then ``gate merge``.
+
+Prints a Markdown table and writes it to ``benchmarks/SHARD-RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from genai_lint.sequences import sequence_digest  # noqa: E402
+
+
+def png(frame: int, sequence: int) -> bytes:
+    """A tiny valid PNG whose text chunk makes every frame's bytes different."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"tEXt", b"Comment\0seq %d frame %d" % (sequence, frame))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+
+def build(folder: Path, frames: int, sequences: int, big: int, big_mb: int) -> tuple[Path, Path]:
+    production, delivery = folder / "production", folder / "delivery"
+    (production / "renders").mkdir(parents=True)
+    (production / "plates").mkdir()
+    (delivery / "renders").mkdir(parents=True)
+    (delivery / "plates").mkdir()
+    (production / ".genai-lint.yaml").write_text("fail-on: error\n")
+    assets = []
+    per_sequence = frames // sequences
+    for sequence in range(sequences):
+        digests = {}
+        for frame in range(1001, 1001 + per_sequence):
+            name = f"sh{sequence:03d}_comp.{frame:04d}.png"
+            data = png(frame, sequence)
+            (production / "renders" / name).write_bytes(data)
+            os.link(production / "renders" / name, delivery / "renders" / name)
+            digests[frame] = hashlib.sha256(data).hexdigest()
+        assets.append(_asset(f"SEQ-{sequence:03d}", f"renders/sh{sequence:03d}_comp.####.png",
+                             sequence_digest(digests.items()), f'\n    frames: "1001-{1000 + per_sequence}"', "image"))
+    block = os.urandom(1 << 20)
+    for index in range(big):
+        path = production / "plates" / f"plate_{index:02d}.mov"
+        digest = hashlib.sha256()
+        with open(path, "wb") as stream:
+            for mib in range(big_mb):
+                chunk = struct.pack(">II", index, mib) + block[8:]
+                stream.write(chunk)
+                digest.update(chunk)
+        os.link(path, delivery / "plates" / path.name)
+        assets.append(_asset(f"PLATE-{index:02d}", f"plates/{path.name}", digest.hexdigest(), "", "video"))
+    (production / "genai-manifest.yaml").write_text(f"""manifest_version: 1
+production:
+  id: bench
+tools:
+  - id: comp
+    name: Local comp tool
+    environment: local
+    data_handling: {{trains_on_inputs: false, trains_on_outputs: false, retains_inputs: false, evidence: "local"}}
+approvals:
+  - id: APR-1
+    scopes: [final-deliverable]
+    granted_by: Studio Legal
+    granted_on: "2026-01-01"
+    reference: LEG-1
+assets:
+{''.join(assets)}""")
+    return production, delivery
+
+
+def _asset(asset_id: str, path: str, digest: str, frames: str, media: str) -> str:
+    return f"""  - id: {asset_id}
+    path: {path}{frames}
+    sha256: "{digest}"
+    tool: comp
+    media: {media}
+    purpose: final
+    deliverable: true
+    created: "2026-01-10"
+    disclosed_on: "2026-01-10"
+    approvals: [APR-1]
+"""
+
+
+def run(command: list[str] | str, shell: bool = False) -> tuple[float, int]:
+    """Wall seconds and the child's peak RSS in KiB (from wait4)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{command} exited {os.waitstatus_to_exitcode(status)}: {process.stderr.read().decode()[:500]}")
+    process.stderr.close()
+    return elapsed, usage.ru_maxrss
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--frames", type=int, default=200_000)
+    parser.add_argument("--sequences", type=int, default=100)
+    parser.add_argument("--big", type=int, default=20)
+    parser.add_argument("--big-mb", type=int, default=100)
+    args = parser.parse_args()
+    cli = shutil.which("genai-lint") or sys.exit("genai-lint is not installed in this environment")
+    folder = Path(tempfile.mkdtemp(prefix="genai-lint-shard-bench-"))
+    try:
+        started = time.perf_counter()
+        production, delivery = build(folder, args.frames, args.sequences, args.big, args.big_mb)
+        built = time.perf_counter() - started
+        gate = [cli, "gate", str(delivery), "--project", str(production), "-q"]
+        cache = production / ".genai-lint-cache"
+        rows = [("sha256sum over the delivery, sequential",
+                 run(f"find {delivery} -type f -print0 | xargs -0 -n 1000 sha256sum", shell=True))]
+        shutil.rmtree(cache, ignore_errors=True)
+        rows.append(("gate, first run (empty hash cache)", run(gate)))
+        rows.append(("gate, cached re-run", run(gate)))
+        shutil.rmtree(cache, ignore_errors=True)
+        parts = [str(folder / f"part-{k}.json") for k in (1, 2)]
+        shard_rows = [(f"gate --shard {k}/2 (empty cache before 1/2)",
+                       run(gate + ["--shard", f"{k}/2", "--part", parts[k - 1]])) for k in (1, 2)]
+        rows.extend(shard_rows)
+        rows.append(("gate merge of the two parts", run([cli, "gate", "merge", *parts, "--project", str(production), "-q"])))
+        shards_total = sum(wall for _, (wall, _) in rows[-3:])
+        size = sum(path.stat().st_size for path in delivery.rglob("*") if path.is_file())
+        files = sum(1 for path in delivery.rglob("*") if path.is_file())
+        lines = [f"# Delivery gate on {files:,} files ({size / 2**30:.2f} GiB): {args.frames:,} frames in "
+                 f"{args.sequences} sequences and {args.big} files of {args.big_mb} MB",
+                 "",
+                 f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, load average "
+                 f"{os.getloadavg()[0]:.1f} at the end; building the delivery took {built:.0f} s. One run each; files "
+                 "in the page cache.",
+                 f"Reproduce: `python benchmarks/gate_shards.py --frames {args.frames} --sequences {args.sequences} "
+                 f"--big {args.big} --big-mb {args.big_mb}`.",
+                 "",
+                 "| command | wall | peak RSS |", "|---|---:|---:|"]
+        lines += [f"| {name} | {wall:.1f} s | {rss / 1024:,.0f} MiB |" for name, (wall, rss) in rows]
+        lines.append(f"| shards 1/2 + 2/2 + merge, one after the other | {shards_total:.1f} s | |")
+        text = "\n".join(lines) + "\n"
+        print(text)
+        (HERE / "SHARD-RESULTS.md").write_text(text)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
