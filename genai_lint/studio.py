@@ -52,7 +52,9 @@ def load_studio_rules(items: Any, config: Path, where: Where, setting: str) -> l
             rules += [compile_rule(rule, file_where, (number,), path.name) for number, rule in enumerate(data)]
         else:
             rules.append(compile_rule(item, where, (setting, index), config.name))
-    seen: dict[str, str] = {}
+    from genai_lint.rules import all_rules
+
+    seen: dict[str, str] = {rule.name: f"built-in rule {code}" for code, rule in all_rules().items()}
     for rule in rules:
         for label in (rule.code, rule.name):
             if label in seen:

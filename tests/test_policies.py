@@ -166,6 +166,9 @@ def test_studio_codes_and_names_are_unique(tmp_path):
     twice = RULE + "\n".join(RULE.splitlines()[1:]) + "\n"
     message = one_line_error(run_cli("check", str(studio_project(tmp_path, twice))))
     assert "S010: also defined by .genai-lint.yaml:2" in message
+    builtin = RULE.replace("name: concept-from-consumer-tool", "name: tool-trains-on-data")
+    message = one_line_error(run_cli("check", str(studio_project(tmp_path / "b", builtin))))
+    assert "tool-trains-on-data: also defined by built-in rule G201" in message
 
 
 def test_a_nested_condition_is_bounded(tmp_path):
