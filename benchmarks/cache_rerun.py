@@ -1,15 +1,15 @@
 """A cached re-run of check, gate and hash --check, this tree side by side with an earlier revision.
 
-    python benchmarks/cache_rerun.py [--baseline 650a55d] [--files 2000] [--kib 256] [--big-mib 512] [--repeat 7]
+    python benchmarks/cache_rerun.py [--baseline b2286a0] [--files 2000] [--kib 256] [--big-mib 512] [--repeat 7]
 
 Builds one production of ``--files`` media files of ``--kib`` KiB (plus one of ``--big-mib`` MiB,
 so that hashing is not free) declared in one manifest, delivered as hard links, and lets the files
 settle (the hash cache does not remember a file changed in the last 50 ms). Then, for this working
 tree and for ``--baseline`` (checked out into a temporary git worktree and run from it with the same
-interpreter and dependencies), it fills each one's hash cache once and times, as fresh processes,
-alternating the commands: ``check``, ``gate`` and ``hash --check`` on the warm cache, and ``check
---no-cache`` for scale. Prints a Markdown table of medians (seconds; the runs that fill the cache
-are timed once).
+interpreter and dependencies), the trees alternating round by round, it removes the cache and times,
+as fresh processes: ``check`` and ``gate`` filling the empty cache, then ``check``, ``gate`` and
+``hash --check`` on the warm cache, and ``check --no-cache`` for scale. Prints a Markdown table of
+medians (seconds).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,7 +60,7 @@ def timed(command: list[str], pythonpath: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", default="650a55d")
+    parser.add_argument("--baseline", default="b2286a0")
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--kib", type=int, default=256)
     parser.add_argument("--big-mib", type=int, default=512)
@@ -74,19 +75,18 @@ def main() -> None:
             project, delivery = build(folder, args.files, args.kib, args.big_mib)
             trees = {"this tree": str(REPO), f"baseline {args.baseline}": str(baseline)}
             commands = {
+                "check, empty cache (fills it)": ["check", str(project), "-q"],
+                "gate, empty cache (fills it)": ["gate", str(delivery), "--project", str(project), "-q"],
                 "check (cached)": ["check", str(project), "-q"],
                 "gate (cached)": ["gate", str(delivery), "--project", str(project), "-q"],
                 "hash --check (cached)": ["hash", "--check", str(project), "-q"],
                 "check --no-cache": ["check", str(project), "-q", "--no-cache"],
             }
             times: dict[tuple[str, str], list[float]] = {}
-            for tree, path in trees.items():  # fill each revision's own cache (their files differ)
-                for command in ("check (cached)", "gate (cached)"):
-                    first = timed([sys.executable, "-m", "genai_lint", *commands[command]], path)
-                    times[(command.replace("cached", "first run, fills the cache"), tree)] = [first]
-            for _ in range(args.repeat):
-                for name, command in commands.items():
-                    for tree, path in trees.items():
+            for round_ in range(args.repeat):  # trees alternate, each starting from an empty cache
+                for tree, path in (list(trees.items()) if round_ % 2 == 0 else list(trees.items())[::-1]):
+                    shutil.rmtree(project / ".genai-lint-cache", ignore_errors=True)
+                    for name, command in commands.items():
                         times.setdefault((name, tree), []).append(
                             timed([sys.executable, "-m", "genai_lint", *command], path))
         finally:
@@ -96,7 +96,7 @@ def main() -> None:
           f"median of {args.repeat}, seconds, {os.cpu_count()} cores\n")
     print("| command | " + " | ".join(trees) + " |")
     print("|---|" + "---:|" * len(trees))
-    for name in dict.fromkeys(name for name, _ in times):
+    for name in commands:
         print(f"| {name} | " + " | ".join(f"{statistics.median(times[(name, tree)]):.2f}" for tree in trees) + " |")
 
 
