@@ -181,6 +181,14 @@ def test_a_folder_holding_productions_is_the_studio_view(tmp_path):
         assert model["portfolio"] == named["portfolio"]
 
 
+def test_a_folder_with_manifests_of_its_own_and_productions_below_reports_them_all(tmp_path):
+    studio = tmp_path / "studio"
+    shutil.copytree(EXAMPLES / "aurora", studio / "aurora")
+    (studio / "genai-manifest.yaml").write_text(CLEAN.replace("path: a.png", "path: aurora/missing.png"))
+    model = model_of(str(studio))
+    assert [(row["name"], row["production"]) for row in model["portfolio"]] == [(".", "demo"), ("aurora", "aurora-s02")]
+
+
 def test_the_readme_audit_command_works_at_the_repository_root(tmp_path):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     command = re.search(r"`(genai-lint audit --format html -o report\.html)`", readme)

@@ -83,7 +83,8 @@ def collect(paths: list[str], overrides: dict[str, Any], config: Path | None = N
 
 def _productions(paths: list[str]) -> list[str]:
     """``paths`` with each folder that holds several productions (and is none) replaced by them."""
-    from genai_lint.project import find_root, nested_projects
+    from genai_lint.config import Settings
+    from genai_lint.project import discover, find_root, nested_projects
 
     result = []
     for raw in paths or ["."]:
@@ -91,6 +92,8 @@ def _productions(paths: list[str]) -> list[str]:
         if folder.is_dir() and find_root(folder.resolve())[1] is None:
             nested = nested_projects(folder)
             if nested:
+                if discover(folder.resolve(), Settings()):  # manifests of its own too: nothing is left out
+                    result.append(raw)
                 result += [str(path) for path in nested]
                 continue
         result.append(raw)
