@@ -8,6 +8,7 @@ workflow command of its own, and (Markdown) without a live link, image, HTML or 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,11 @@ INJECTIONS = {
     "line break command": "x\n::error file=x::fake annotation",
     "stop commands": "x\n::stop-commands::token",
     "legacy command": "##[error]fake legacy annotation",
+    "markdown link": "[click](javascript:alert(1))",
+    "markdown image": "![x](http://evil.example/pixel.png)",
+    "raw html": "<b>bold</b><!-- hidden --><img src=x onerror=alert(1)>",
+    "autolinks": "<http://evil.example> http://evil.example www.evil.example",
+    "mention": "@octocat and @github/security",
 }
 INJECTION = " ".join(INJECTIONS.values())
 RAW_CONTROL = {chr(code) for code in [*range(0, 9), *range(11, 32), 127, *range(0x80, 0xA0)]} | set(
@@ -103,6 +109,34 @@ def test_check_formats_escape_every_injection(hostile_root: Path) -> None:
     findings = findings_of(run)
     assert any(INJECTIONS["osc 8 link"] in (finding["waived"] or {}).get("reason", "") for finding in findings)
     assert "\\u001b[31mRED" in run.files["json"] and "\\u202etxt" in run.files["sarif"]
+
+
+ALLOWED_MARKDOWN_TAGS = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+                         "code", "strong", "em", "del", "pre", "hr", "br", "details", "summary"}
+
+
+@pytest.mark.parametrize("format_name", ["md", "html", "json"])
+def test_audit_shows_every_injection_literally(hostile_root: Path, format_name: str) -> None:
+    run = cli("audit", "--format", format_name, "--date", DATE, cwd=hostile_root)
+    assert run.code == 0, run.err
+    assert_clean(f"audit {format_name}", run.out)
+    if format_name == "md":
+        import cmarkgfm
+        from cmarkgfm.cmark import Options
+
+        html = cmarkgfm.github_flavored_markdown_to_html(run.out, options=Options.CMARK_OPT_UNSAFE)
+        tags = set(re.findall(r"<([a-z0-9]+)", html))
+        assert tags <= ALLOWED_MARKDOWN_TAGS, tags - ALLOWED_MARKDOWN_TAGS  # no a, img, b, script, comment
+        outside_code = re.sub(r"<code>.*?</code>", " ", html, flags=re.S)
+        assert not re.search(r"(?<![\w`])@[A-Za-z0-9]", outside_code)  # GitHub would notify that user
+    elif format_name == "html":
+        assert "Content-Security-Policy" in run.out and "default-src 'none'" in run.out
+        assert "<b>bold" not in run.out and "<img src=x" not in run.out and "<!-- hidden" not in run.out
+        assert "&lt;b&gt;bold" in run.out
+        assert not re.search(r"""(?:href|src)\s*=\s*["']?(?:javascript|http://evil)""", run.out, re.I)
+    else:
+        decoded = json.dumps(json.loads(run.out), ensure_ascii=False)  # the data itself is kept exactly
+        assert INJECTIONS["raw html"] in decoded and INJECTIONS["bidi override"] in decoded
 
 
 @pytest.mark.parametrize("format_name", ["text", "concise", "github", "json", "sarif"])
