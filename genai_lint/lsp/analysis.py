@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genai_lint.config import ConfigError
-from genai_lint.findings import Finding
+from genai_lint.findings import Finding, RuleInfo
 from genai_lint.project import Project
 
 
@@ -20,6 +20,8 @@ class Analysis:
     """The buffer's path relative to the production root, as findings name it."""
     error: str | None = None
     """Why the production could not be checked (a broken configuration), for one message to the user."""
+    rules: dict[str, RuleInfo] | None = None
+    """Every rule of the run, the production's studio rules included (for hover)."""
 
 
 def analyse(path: Path, buffers: dict[Path, str], check_files: bool) -> Analysis:
@@ -40,7 +42,7 @@ def analyse(path: Path, buffers: dict[Path, str], check_files: bool) -> Analysis
     except ConfigError as exc:
         return Analysis([], None, None, str(exc))
     rel = relative(path, target.root)
-    return Analysis([finding for finding in report.findings if finding.path == rel], project, rel)
+    return Analysis([finding for finding in report.findings if finding.path == rel], project, rel, rules=report.rules)
 
 
 def _inside(path: Path, root: Path) -> bool:

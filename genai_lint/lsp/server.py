@@ -139,7 +139,6 @@ def did_close(ls: ManifestServer, params: types.DidCloseTextDocumentParams) -> N
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def on_hover(ls: ManifestServer, params: types.HoverParams) -> types.Hover | None:
     from genai_lint.loader import path_at
-    from genai_lint.rules import all_rules
 
     uri = params.text_document.uri
     document, analysis = ls.workspace.get_text_document(uri), ls.analyses.get(uri)
@@ -147,8 +146,8 @@ def on_hover(ls: ManifestServer, params: types.HoverParams) -> types.Hover | Non
         return None
     where = ls.position(document, params.position)
     line, column = where.line + 1, where.character + 1
-    rules = all_rules()
-    parts = [hover.finding_doc(finding, rules[finding.code].info() if finding.code in rules else None)
+    rules = analysis.rules or {}
+    parts = [hover.finding_doc(finding, rules.get(finding.code))
              for finding in analysis.findings if _contains(finding.span, line, column)]
     if not parts:
         found = path_at(document.source, line, column)

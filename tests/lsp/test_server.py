@@ -234,3 +234,15 @@ def test_document_symbols_outline_the_registers(violations: Path, client_for) ->
     by_name = {symbol["name"]: [child["name"] for child in symbol["children"]] for symbol in symbols}
     assert list(by_name) == ["tools", "approvals", "assets"]
     assert "firefly-ent" in by_name["tools"] and "APR-090" in by_name["approvals"] and "TW-A-022" in by_name["assets"]
+
+
+def test_hover_documents_the_productions_studio_rules(tmp_path: Path, client_for) -> None:
+    root = tmp_path / "policies"
+    shutil.copytree(EXAMPLES / "policies", root, ignore=shutil.ignore_patterns(".genai-lint-cache"))
+    manifest = next(path for path in sorted(root.rglob("genai-manifest.yaml"))
+                    if "S001" in path.read_text())
+    client = client_for(root)
+    uri = client.open(manifest)
+    studio = next(d for d in client.wait_diagnostics(uri) if d["code"] == "S001")
+    shown = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": studio["range"]["start"]})
+    assert "S001" in shown["contents"]["value"] and "## Why" in shown["contents"]["value"]
