@@ -131,7 +131,7 @@ def _add_once(file_arg: str, tools: list[str], media: str, purpose: str, deliver
               details: Details | None, manifest_arg: str | None, cache: bool) -> Added:
     from genai_lint.context import Context
     from genai_lint.engine import Target, load_project, settings_for
-    from genai_lint.project import find_root
+    from genai_lint.project import find_root, folder_worked_in
 
     pattern = parse_pattern(Path(file_arg).name)
     sequence = pattern is not None and pattern.unmistakable and not Path(file_arg).exists()
@@ -142,7 +142,8 @@ def _add_once(file_arg: str, tools: list[str], media: str, purpose: str, deliver
         if not chosen.is_file():
             raise AddError(f"{manifest_arg}: no such manifest")
         chosen = chosen.parent.resolve() / chosen.name
-    root, config = find_root(chosen.parent if chosen is not None else file.parent)
+    start = chosen.parent if chosen is not None else file.parent
+    root, config = find_root(start, unmarked=folder_worked_in(start))
     target = Target(root, config, manifests={chosen} if chosen is not None else set())
     project = load_project(target, settings_for(target, {}))
     manifest = _manifest_for(project, file, chosen)

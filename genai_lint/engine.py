@@ -14,8 +14,8 @@ from typing import Any, Callable, Iterator
 from genai_lint.config import CONFIG_NAMES, ConfigError, Settings, apply_overrides, load_config
 from genai_lint.findings import Finding, Report, Severity
 from genai_lint.loader import open_regular
-from genai_lint.project import (Manifest, Project, changed_file_manifests, discover, find_root, is_excluded,
-                                is_manifest_name, load_manifests, relative, source_root)
+from genai_lint.project import (Manifest, Project, changed_file_manifests, discover, find_root, folder_worked_in,
+                                is_excluded, is_manifest_name, load_manifests, relative, source_root)
 from genai_lint.rules import Rule, all_rules, in_profiles, matches
 from genai_lint.suggest import closest
 from genai_lint.waivers import apply_waivers
@@ -39,8 +39,8 @@ def targets(paths: list[str], config_override: Path | None = None) -> list[Targe
     """Group the command-line paths by project root (no paths: the project of the current directory)."""
     by_root: dict[Path, Target] = {}
 
-    def target_for(start: Path) -> Target:
-        root, config = find_root(start)
+    def target_for(start: Path, unmarked: Path | None = None) -> Target:
+        root, config = find_root(start, unmarked)
         if config_override is not None:
             config = config_override
         return by_root.setdefault(root, Target(root, config))
@@ -55,7 +55,7 @@ def targets(paths: list[str], config_override: Path | None = None) -> list[Targe
             target = target_for(path.resolve())
             target.directories.append(path.resolve())
         else:
-            target = target_for(path.parent.resolve())
+            target = target_for(path.parent.resolve(), folder_worked_in(path.parent.resolve()))
             resolved = path.parent.resolve() / path.name
             if target.config is not None and resolved == target.config:
                 target.everything = True

@@ -125,18 +125,27 @@ def _broken_fields(errors: list[SchemaError]) -> dict[tuple, frozenset[str]]:
     return {key: frozenset(value) for key, value in fields.items()}
 
 
-def find_root(start: Path) -> tuple[Path, Path | None]:
+def find_root(start: Path, unmarked: Path | None = None) -> tuple[Path, Path | None]:
     """The project root for ``start`` (a folder the user named, or the current one) and its config file.
 
-    The nearest configuration file walking up, else the git top level, else ``start`` itself:
-    never the current folder when the user named another (SPEC section 2 says the current
-    directory; see README "Departures").
+    The nearest configuration file walking up, else the git top level, else ``unmarked`` (default
+    ``start`` itself): never the current folder when the user named another (SPEC section 2 says
+    the current directory; see README "Departures").
     """
     config = find_config(start)
     if config is not None:
         return config.parent, config
     top = _git_toplevel(start)
-    return (top if top is not None else start), None
+    return (top if top is not None else unmarked or start), None
+
+
+def folder_worked_in(start: Path) -> Path | None:
+    """The current folder when it holds ``start`` and is not a file system's root: the production a named
+    *file* belongs to when nothing (configuration, git) marks one. A named folder is its own production."""
+    here = Path.cwd().resolve()
+    if here == Path(here.anchor) or not (here == start or here in start.parents):
+        return None
+    return here
 
 
 def source_root(root: Path) -> Path:

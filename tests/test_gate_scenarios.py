@@ -208,3 +208,15 @@ def test_a_delivery_inside_a_git_repository_is_relative_to_its_top_level(tmp_pat
     assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] == {
         "uri": "out/delivery/a.png", "uriBaseId": "%SRCROOT%"}
     assert [issue["location"]["path"] for issue in gitlab] == ["out/delivery/a.png"]
+
+
+def test_a_named_file_in_an_unmarked_production_belongs_to_the_folder_worked_in(tmp_path):
+    production = _production(tmp_path, CLEAN, config=False)
+    (production / "art").mkdir()
+    (production / "art" / "x.png").write_bytes(b"\x89PNG\r\n\x1a\n another")
+    added = run_cli("add", "art/x.png", "--tool", "ent", "--media", "image", "--purpose", "concept", cwd=production)
+    assert added.exit_code == 0, added.stderr  # the manifest above art/ and its tools register are found
+    assert "A-2" in (production / "genai-manifest.yaml").read_text()
+    from_root = _cli(Path("/"), "check", str(production / "genai-manifest.yaml"), "--format", "json")
+    assert json.loads(from_root.stdout)["summary"]["manifests"] == 1  # from /, the file's folder: never all of /
+    assert not (production / "art" / ".genai-lint-cache").exists()
