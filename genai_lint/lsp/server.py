@@ -11,11 +11,13 @@ from pygls.workspace import TextDocument
 
 from genai_lint import __version__
 from genai_lint.findings import Finding, Severity, Span
+from genai_lint.formats.sarif import INFORMATION_URI
 from genai_lint.lsp import actions, completion, cursor, hover, symbols
 from genai_lint.lsp.analysis import Analysis, analyse
 
 DEBOUNCE_SECONDS = 0.3
-EXPLAIN_URI = "https://github.com/genai-lint/genai-lint#rules"
+EXPLAIN_URI = f"{INFORMATION_URI}#rules"
+"""Where a diagnostic's code links: the rules table of the project's README (the SARIF home link's)."""
 FILE_CHECKS = frozenset({"M007", "M008", "M012"})
 """The codes that read asset files: not computed while typing (``--no-files``), computed on open and save."""
 SEVERITIES = {Severity.ERROR: types.DiagnosticSeverity.Error, Severity.WARNING: types.DiagnosticSeverity.Warning,
