@@ -42,11 +42,12 @@ class SequenceFiles:
     digest: str | OSError | None = None
     """The sequence sha256 of the frames on disk, once computed."""
 
-    @property
+    @cached_property
     def missing(self) -> list[int]:
+        """Declared frames not on disk (asked once per delivered frame by the gate: computed once)."""
         return [frame for frame in self.declared if frame not in self.present]
 
-    @property
+    @cached_property
     def extra(self) -> list[int]:
         declared = set(self.declared)
         return sorted(frame for frame in self.present if frame not in declared)
