@@ -52,7 +52,8 @@ class ManifestServer(LanguageServer):
         if analysis.error:
             self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"genai-lint: {analysis.error}"))
         self.analyses[uri] = analysis
-        diagnostics = [self.diagnostic(document, finding) for finding in analysis.findings]
+        lines = document.lines  # split once: pygls splits the whole text on every access
+        diagnostics = [self.diagnostic(lines, finding) for finding in analysis.findings]
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics,
                                                                               version=document.version))
 
@@ -70,19 +71,19 @@ class ManifestServer(LanguageServer):
             if other != uri and other in self.analyses:
                 self.lint(other, check_files=False, unchanged=True)
 
-    def to_range(self, document: TextDocument, span: Span) -> types.Range:
+    def to_range(self, lines: list[str], span: Span) -> types.Range:
         """A finding's 1-based code-point span as the client's range."""
         server_range = types.Range(types.Position(span.line - 1, span.column - 1),
                                    types.Position(span.end_line - 1, span.end_column - 1))
-        return self.workspace.position_codec.range_to_client_units(document.lines, server_range)
+        return self.workspace.position_codec.range_to_client_units(lines, server_range)
 
-    def diagnostic(self, document: TextDocument, finding: Finding) -> types.Diagnostic:
+    def diagnostic(self, lines: list[str], finding: Finding) -> types.Diagnostic:
         message = finding.message + (f"\nfix: {finding.fix}" if finding.fix else "")
         severity = SEVERITIES[finding.severity]
         if finding.waived is not None:
             message += f"\n(waived: {finding.waived.reason})"
             severity = types.DiagnosticSeverity.Hint
-        return types.Diagnostic(range=self.to_range(document, finding.span), message=message, severity=severity,
+        return types.Diagnostic(range=self.to_range(lines, finding.span), message=message, severity=severity,
                                 code=finding.code, source=f"genai-lint {finding.name}",
                                 code_description=types.CodeDescription(href=EXPLAIN_URI),
                                 data={"name": finding.name})
@@ -184,12 +185,13 @@ def on_code_action(ls: ManifestServer, params: types.CodeActionParams) -> list[t
     if analysis is None:
         return []
     line = ls.position(document, params.range.start).line + 1
+    lines = document.lines
     result = []
     for fix in actions.fixes(Path(document.path).absolute(), document.source, analysis.project,
                              analysis.findings, line):
         edits = [types.TextEdit(range=ls.offset_range(document, start, end), new_text=text)
                  for start, end, text in fix.splices]
-        diagnostics = [ls.diagnostic(document, fix.finding)] if fix.finding is not None else None
+        diagnostics = [ls.diagnostic(lines, fix.finding)] if fix.finding is not None else None
         result.append(types.CodeAction(title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=diagnostics,
                                        is_preferred=fix.preferred or None,
                                        edit=types.WorkspaceEdit(changes={uri: edits})))
@@ -202,7 +204,8 @@ def on_symbols(ls: ManifestServer, params: types.DocumentSymbolParams) -> list[t
     document, manifest = ls.workspace.get_text_document(uri), _manifest(ls.analyses.get(uri))
     if manifest is None or manifest.document is None:
         return []
-    return symbols.outline(manifest.document, lambda span: ls.to_range(document, span))
+    lines = document.lines
+    return symbols.outline(manifest.document, lambda span: ls.to_range(lines, span))
 
 
 def _manifest(analysis: Analysis | None):
