@@ -291,7 +291,7 @@ def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> No
                 continue
             manifest.document = load(manifest.path, decode(raw))
         except LoadError as exc:
-            manifest.error = exc
+            manifest.error = exc.detached()
             continue
         errors = cache.schema_errors(manifest.path, key) if key is not None and manifest.requested else None
         if errors is not None:

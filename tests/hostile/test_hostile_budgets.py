@@ -116,3 +116,18 @@ def test_capped_file_still_fails(tmp_path: Path) -> None:
     run = cli("check", "--format", "concise", "--date", DATE, cwd=root)
     assert run.code == 1
     assert "200 more M005 findings in this file are not shown" in run.out
+
+
+def test_undecodable_manifests_are_not_kept_in_memory(tmp_path: Path) -> None:
+    """600 manifests of 256 KiB that are not UTF-8: each M001 keeps its message, not the file's bytes
+    (the error's traceback and cause held them all: 320 MB here before, 25 MB after)."""
+    from hostile_harness import child_peak_rss_kib
+
+    root = project(tmp_path / "prod", {})
+    for index in range(600):
+        folder = root / f"d{index}"
+        folder.mkdir()
+        (folder / "genai-manifest.yaml").write_bytes(b"\xff" * (256 * 1024))
+    run, peak_kib = child_peak_rss_kib("check", "--format", "concise", "--no-cache", "--date", DATE, cwd=root)
+    assert run.code == 1 and "not valid UTF-8" in run.out, run.err
+    assert peak_kib < 120 * 1024, peak_kib
