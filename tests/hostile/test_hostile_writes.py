@@ -104,6 +104,7 @@ def test_a_killed_writer_leaves_nothing_after_the_next_run(tmp_path: Path) -> No
         process.wait()
         text = (root / "genai-manifest.yaml").read_text()
         assert yaml.safe_load(text)["assets"], "the manifest is always the old or the new text"
+    (root / "genai-manifest.yaml").write_text(manifest)  # so that the next run writes
     (root / ".genai-manifest.yaml.k1ll3d.tmp").write_text("what a killed run leaves")  # certainly one
     (root / ".genai-manifest.yaml.lock").write_text("")  # and the lock file of a killed holder
     run = cli("hash", cwd=root)
