@@ -180,8 +180,7 @@ class Context:
         ``add `approvals: [APR-001]` to asset A-1``, or the asset's list with the id added; when no
         approval covers the scope, how to get one (and ``otherwise``, an alternative to approval).
         """
-        covering = [approval_id for approval_id, approval in self.project.approvals.items()
-                    if scope in (approval.get("scopes") or ()) and not self.expired(approval)]
+        covering = self.covering_approvals(scope)
         if not covering:
             return f"obtain written approval with scope {scope}, record it in an approvals: register and list it" \
                    f" in the asset's approvals{otherwise}"
@@ -190,6 +189,11 @@ class Context:
         line = f"approvals: [{', '.join(listed + [covering[0]])}]"
         verb = "write" if listed else "add"
         return f"{verb} `{line}` to asset {asset.label()} ({covering[0]} covers {scope}){otherwise}"
+
+    def covering_approvals(self, scope: str) -> list[str]:
+        """The ids of the register's approvals that cover ``scope`` and have not expired, in register order."""
+        return [approval_id for approval_id, approval in self.project.approvals.items()
+                if scope in (approval.get("scopes") or ()) and not self.expired(approval)]
 
     def cleared(self, asset: Entry, *scopes: str) -> bool:
         """Whether any of ``scopes`` is covered, counting expired approvals (A605 reports those)."""

@@ -12,7 +12,7 @@ import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genai_lint.edit import EditError, Editor, Source, double_quoted
 from genai_lint.findings import Finding
@@ -25,6 +25,9 @@ MISSING_SCOPE = {"A601": "proprietary-data", "A602": "artist-work-training", "A6
 """The approval scope each rule says an asset lacks (the scope its ``ctx.cleared`` call asks for)."""
 
 _PLAIN_VALUE = re.compile(r"^(\s*(?:-\s+)?[\w.-]+:[ \t]+)([^\s'\"\[{|>&*!#].*?)[ \t]*(#.*)?$")
+
+if TYPE_CHECKING:
+    from genai_lint.context import Context
 
 Splice = tuple[int, int, str]
 
@@ -44,11 +47,14 @@ def fixes(path: Path, text: str, project: Project | None, findings: list[Finding
     asset = _asset_at(project, path, findings, here)
     if asset is None:
         return result
+    from genai_lint.context import Context
+
+    ctx = Context(project)
     for finding in here:
         scope = MISSING_SCOPE.get(finding.code)
         if scope and finding.entry_id == asset.id:
-            result.extend(_add_approval(path, text, asset, scope, project, finding))
-    result.extend(_fill_sha256(path, text, asset, project, [f for f in here if f.code in ("M008", "M012")]))
+            result.extend(_add_approval(path, text, asset, scope, ctx, finding))
+    result.extend(_fill_sha256(path, text, asset, ctx, [f for f in here if f.code in ("M008", "M012")]))
     for finding in here:
         if finding.entry_id == asset.id and finding.waived is None and finding.code[0] != "M":
             result.extend(_waiver(path, text, asset, finding))
@@ -83,12 +89,12 @@ def _quote(text: str, finding: Finding) -> list[Fix]:
     return []
 
 
-def _add_approval(path: Path, text: str, asset: Entry, scope: str, project: Project, finding: Finding) -> list[Fix]:
+def _add_approval(path: Path, text: str, asset: Entry, scope: str, ctx: Context, finding: Finding) -> list[Fix]:
+    """One fix per live register approval covering ``scope`` (the ones `check`'s fix hint names)."""
     listed = asset.get("approvals") if isinstance(asset.get("approvals"), list) else []
     out = []
-    for approval_id, approval in project.approvals.items():
-        scopes = approval.get("scopes")
-        if approval_id in listed or not isinstance(scopes, list) or scope not in scopes:
+    for approval_id in ctx.covering_approvals(scope):
+        if approval_id in listed:
             continue
         edited = _edit(path, text, lambda editor: editor.add_to_list(asset.path, "approvals", approval_id),
                        lambda data: _listed(data, asset.path, "approvals", approval_id))
@@ -97,12 +103,11 @@ def _add_approval(path: Path, text: str, asset: Entry, scope: str, project: Proj
     return out
 
 
-def _fill_sha256(path: Path, text: str, asset: Entry, project: Project, here: list[Finding]) -> list[Fix]:
-    from genai_lint.context import Context
+def _fill_sha256(path: Path, text: str, asset: Entry, ctx: Context, here: list[Finding]) -> list[Fix]:
     from genai_lint.hashing import hash_files
     from genai_lint.rehash import put_sha256, sha256_style
 
-    located = Context(project).asset_file(asset)
+    located = ctx.asset_file(asset)
     if located is None or located.state != "ok":
         return []
     digest = hash_files([located.path], None, quiet=True).get(located.path)
