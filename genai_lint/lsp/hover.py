@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from genai_lint.findings import Finding, RuleInfo
 from genai_lint.lsp import schema_docs
+from genai_lint.lsp.completion import REFERENCES
 from genai_lint.project import Project
-
-ID_KEYS = {"tool": "tools", "tools": "tools", "approvals": "approvals"}
 
 
 def finding_doc(finding: Finding, rule: RuleInfo | None) -> str:
@@ -33,7 +32,7 @@ def reference_doc(path: tuple, value: object, project: Project | None) -> str | 
         register = path[0]
     else:
         steps = [step for step in path if isinstance(step, str)]
-        register = ID_KEYS.get(steps[-1]) if len(steps) == 2 and steps[0] == "assets" else None
+        register = REFERENCES.get(steps[-1]) if len(steps) == 2 and steps[0] == "assets" else None
     entry = getattr(project, register).get(value) if register else None
     if entry is None:
         return None
