@@ -639,13 +639,19 @@ def _holds(node: Any, where: tuple[int, int], inclusive: bool = True) -> bool:
     return start <= where < end or (inclusive and where == end)
 
 
-def find_scalar(text: str, value: str) -> tuple[tuple, bool] | None:
+def find_scalar(source: str | Document, value: str) -> tuple[tuple, bool] | None:
     """The data path of the first key or scalar written as ``value``, and whether it is a key; ``None`` if
-    the text does not parse or holds no such scalar (the language server plants a marker at the cursor)."""
-    try:
-        root = _compose(text)
-    except LoadError:
-        return None
+    the text does not parse or holds no such scalar (the language server plants a marker at the cursor).
+
+    ``source`` is the text, or the document already loaded from it (its node tree is searched, not parsed again).
+    """
+    if isinstance(source, Document):
+        root = source.node(())[1]
+    else:
+        try:
+            root = _compose(source)
+        except LoadError:
+            return None
     stack: list[tuple[tuple, Any]] = [((), root)] if root is not None else []
     while stack:
         path, node = stack.pop()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from genai_lint.loader import LoadError, find_scalar, load
+from genai_lint.loader import Document, LoadError, find_scalar, load
 
 MARKER = "genai_lint_cursor"
 _WORD = re.compile(r"[\w.-]*$")
@@ -51,11 +51,11 @@ def at(text: str, line: int, character: int) -> Cursor | None:
     tail = after[len(re.match(r"[\w.-]*", after).group()):]
     planted = head + MARKER + (":" if _KEY_ONLY.fullmatch(before) and not tail.strip() else "") + tail
     text = "".join(lines[:line]) + planted + (ending or "\n") + "".join(lines[line + 1:])
-    found = find_scalar(text, MARKER)
+    try:
+        document: Document | None = load(Path("buffer"), text)
+    except LoadError:  # it may still compose (an unsupported tag): the marker is looked for in the text
+        document = None
+    found = find_scalar(document or text, MARKER)
     if found is None:
         return None
-    try:
-        data = load(Path("buffer"), text).data
-    except LoadError:
-        data = None
-    return Cursor(found[0], found[1], prefix, data)
+    return Cursor(found[0], found[1], prefix, document.data if document else None)
