@@ -139,7 +139,7 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
     With ``inventory``, every delivered file is also identified by the scanner (matched ones too)
     and described in one inventory row."""
     ctx = production(project_dir, overrides, config)
-    delivery_root = _delivery_root(delivery)
+    delivery_root = delivery_root_of(delivery)
     delivered = examine(delivery.absolute(), delivery_root, ctx, identify_all=inventory)
     return judge(delivered, ctx, str(delivery), delivery_root, inventory)
 
@@ -152,7 +152,8 @@ def production(project_dir: str | None, overrides: dict[str, Any], config: Path 
     return Context(load_project(target, settings))
 
 
-def _delivery_root(delivery: Path) -> Path:
+def delivery_root_of(delivery: Path) -> Path:
+    """The folder delivered-file paths are shown relative to: the delivery's git top level, else the delivery."""
     from genai_lint.config import ConfigError
 
     if not delivery.is_dir():
@@ -262,7 +263,8 @@ def examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: boo
 
     root = ctx.project.root
     files, problems = files_and_problems or walk(delivery)
-    candidates = _asset_files_to_hash(ctx, files)
+    sizes = _sizes(files)
+    candidates = _asset_files_to_hash(ctx, set(sizes.values()))
     cache = HashCache(root) if ctx.settings.cache else None
     hashes = _hash_once(files + list(candidates), cache, ctx.settings.quiet)
     by_hash = _assets_by_hash(ctx.project.assets, candidates, hashes)
@@ -272,7 +274,7 @@ def examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: boo
         digest = hashes.get(path)
         if isinstance(digest, str):
             item.sha256 = digest
-            item.size = _size(path)
+            item.size = sizes.get(path, 0)
             matches = by_hash.get(digest, [])
             item.assets = [asset for asset, _ in matches]
             item.frame = next((frame for _, frame in matches if frame is not None), None)
@@ -307,11 +309,15 @@ def _accepted_unread(item: DeliveredFile, rel: str, globs: dict[str, str]) -> tu
                  if fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(item.path.name, glob)), None)
 
 
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
+def _sizes(paths: list[Path]) -> dict[Path, int]:
+    """Each file's size (a file that cannot be looked at has none: its hashing reports why)."""
+    sizes = {}
+    for path in paths:
+        try:
+            sizes[path] = os.stat(path).st_size
+        except OSError:
+            continue
+    return sizes
 
 
 def _shown(path: Path, delivery: Path, delivery_root: Path) -> str:
@@ -323,18 +329,12 @@ Match = tuple[Entry, "int | None"]
 """An asset a delivered file is, and the frame number when the asset is a frame sequence."""
 
 
-def _asset_files_to_hash(ctx: Context, delivered: list[Path]) -> dict[Path, list[Match]]:
-    """The production's asset files (and sequence frames) that could equal a delivered file (same size).
+def _asset_files_to_hash(ctx: Context, sizes: set[int]) -> dict[Path, list[Match]]:
+    """The production's asset files (and sequence frames) that could equal a delivered file (one of ``sizes``).
 
     Files of any other size cannot match, so a production far larger than its delivery costs
     one ``stat`` per asset file, not a hash.
     """
-    sizes = set()
-    for path in delivered:
-        try:
-            sizes.add(os.stat(path).st_size)
-        except OSError:
-            continue
     candidates: dict[Path, list[Match]] = {}
 
     def consider(path: Path, asset: Entry, frame: int | None) -> None:

@@ -20,7 +20,7 @@ from genai_lint import __version__
 from genai_lint.config import ConfigError
 from genai_lint.context import Context
 from genai_lint.project import Entry
-from genai_lint.gate import DeliveredFile, GateRun, _delivery_root, examine, judge, production, walk
+from genai_lint.gate import DeliveredFile, GateRun, delivery_root_of, examine, judge, production, walk
 
 PART_FORMAT = "genai-lint gate part 1"
 MAX_PART_BYTES = 2 * 1024**3
@@ -49,7 +49,7 @@ def run_shard(delivery: Path, project_dir: str | None, overrides: dict[str, Any]
               shard: tuple[int, int]) -> dict:
     """Examine the share ``shard`` of ``delivery``; the part to write."""
     ctx = production(project_dir, overrides, config)
-    delivery_root = _delivery_root(delivery)
+    delivery_root = delivery_root_of(delivery)
     folder = delivery.absolute()
     files, problems = walk(folder)
     order = {path: number for number, path in enumerate([path for path, _ in problems] + files)}
