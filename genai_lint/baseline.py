@@ -7,9 +7,9 @@ count: three M002 on one asset are three entries' worth; a fourth is new.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 from genai_lint import __version__
@@ -79,4 +79,6 @@ def apply(report: Report, path: Path) -> Report:
     notes.append(f"baseline {path}: {hidden} known finding{'s' if hidden != 1 else ''} not shown"
                  + (f"; {stale} baseline entr{'ies' if stale != 1 else 'y'} no longer match anything "
                     f"(rewrite it with --write-baseline to prune)" if stale else ""))
-    return replace(report, findings=kept, notes=notes)
+    kept_report = copy.copy(report)
+    kept_report.findings, kept_report.notes = kept, notes
+    return kept_report

@@ -12,12 +12,11 @@ the two in step.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from genai_lint.findings import Severity
 from genai_lint.safe_text import json_dumps, printable
@@ -32,42 +31,49 @@ class ConfigError(Exception):
     """A configuration problem: the CLI prints it on one line and exits 2."""
 
 
-@dataclass
-class Watchlist:
+class Watchlist(NamedTuple):
     """Terms (whole words, any case) and regular expressions that G103 looks for in prompts."""
 
-    terms: list[str] = field(default_factory=list)
-    patterns: list[str] = field(default_factory=list)
+    terms: Sequence[str] = ()
+    patterns: Sequence[str] = ()
     defaults: bool = True
 
 
-@dataclass
 class Settings:
-    """Everything that shapes a run. ``sources`` says where each non-default value came from."""
+    """Everything that shapes a run: the defaults, then ``values`` by name (``Settings(exclude=[...])``).
 
-    profiles: list[str] = field(default_factory=lambda: ["netflix-2025"])
-    select: list[str] = field(default_factory=lambda: ["ALL"])
-    ignore: list[str] = field(default_factory=list)
-    extend_select: list[str] = field(default_factory=list)
-    severity: dict[str, Severity] = field(default_factory=dict)
-    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
-    fail_on: Severity = Severity.ERROR
-    watchlist: Watchlist = field(default_factory=Watchlist)
-    expiring_days: int = 30
-    manifests: list[str] = field(default_factory=lambda: list(DEFAULT_MANIFESTS))
-    exclude: list[str] = field(default_factory=list)
-    accept_unread: dict[str, str] = field(default_factory=dict)
-    """``gate``: globs of delivered files the production accepts unread (no reader for their format), each with its reason."""
-    date: dt.date = field(default_factory=dt.date.today)
-    check_files: bool = True
-    cache: bool = True
-    cache_writes: bool = True
-    """False for runs that promise to write nothing (``hash --check``): caches are read, never created."""
-    quiet: bool = False
-    studio_rules: list = field(default_factory=list)
-    """The studio's own rules (:class:`genai_lint.rules.Rule`, codes S001-S999), from ``studio-rules``."""
-    config_file: Path | None = None
-    sources: dict[str, str] = field(default_factory=dict)
+    ``accept_unread`` (``gate``): globs of delivered files the production accepts unread (no reader
+    for their format), each with its reason. ``cache_writes`` is False for runs that promise to
+    write nothing (``hash --check``): caches are read, never created. ``studio_rules``: the studio's
+    own rules (:class:`genai_lint.rules.Rule`, codes S001-S999), from ``studio-rules``. ``sources``
+    says where each non-default value came from.
+    """
+
+    def __init__(self, **values: Any):
+        self.profiles: list[str] = ["netflix-2025"]
+        self.select: list[str] = ["ALL"]
+        self.ignore: list[str] = []
+        self.extend_select: list[str] = []
+        self.severity: dict[str, Severity] = {}
+        self.per_path_ignores: dict[str, list[str]] = {}
+        self.fail_on = Severity.ERROR
+        self.watchlist = Watchlist()
+        self.expiring_days = 30
+        self.manifests: list[str] = list(DEFAULT_MANIFESTS)
+        self.exclude: list[str] = []
+        self.accept_unread: dict[str, str] = {}
+        self.date = dt.date.today()
+        self.check_files = True
+        self.cache = True
+        self.cache_writes = True
+        self.quiet = False
+        self.studio_rules: list = []
+        self.config_file: Path | None = None
+        self.sources: dict[str, str] = {}
+        for key, value in values.items():
+            if not hasattr(self, key):
+                raise TypeError(f"no setting {key!r}")
+            setattr(self, key, value)
 
     def set(self, key: str, value: Any, source: str) -> None:
         setattr(self, key, value)
@@ -96,6 +102,13 @@ class _Invalid(Exception):
 
 
 # -- finding and reading the file ------------------------------------------------------------------
+
+
+def _close_matches(word: str, options: Any) -> list[str]:
+    """The one option close to ``word``, if any (for "did you mean"; difflib is imported only then)."""
+    import difflib
+
+    return difflib.get_close_matches(word, options, n=1, cutoff=0.5)
 
 
 def find_config(start: Path) -> Path | None:
@@ -172,8 +185,9 @@ def _read(path: Path) -> tuple[dict, Locate]:
 
 
 _TOML_KEY = r"""(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)"""
-_TOML_HEADER = re.compile(rf"^\s*\[\[?\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]\]?")
-_TOML_ASSIGN = re.compile(rf"^(\s*)({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*=")
+_TOML_HEADER = rf"^\s*\[\[?\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]\]?"
+_TOML_ASSIGN = rf"^(\s*)({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*="
+"""Patterns compiled on first use (re's cache): only a TOML configuration needs them."""
 
 
 def _toml_parts(dotted: str) -> tuple[str, ...]:
@@ -196,12 +210,12 @@ def _toml_locator(path: Path) -> Callable[..., tuple[int, int] | None]:
         best: tuple[int, tuple[int, int]] | None = None
         table: tuple[str, ...] = ()
         for number, line in enumerate(lines, start=1):
-            header = _TOML_HEADER.match(line)
+            header = re.match(_TOML_HEADER, line)
             if header:
                 table = _toml_parts(header.group(1))
                 full, column = table, line.index("[") + 1
             else:
-                assign = _TOML_ASSIGN.match(line)
+                assign = re.match(_TOML_ASSIGN, line)
                 if not assign:
                     continue
                 full, column = table + _toml_parts(assign.group(2)), len(assign.group(1)) + 1
@@ -232,7 +246,7 @@ def load_config(path: Path, settings: Settings) -> None:
         raw = str(raw_key)
         key = raw.replace("_", "-")
         if key not in KEYS:
-            close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.5)
+            close = _close_matches(key, KEYS)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known settings: {', '.join(KEYS)}"
             raise ConfigError(f"{where((raw,), key=True)}: {raw}: unknown setting{hint}")
         if key in spelled:
@@ -323,7 +337,7 @@ def _selector(value: Any, *at: Any, key: bool = False) -> str:
     if selector == "ALL" or re.fullmatch(r"S[0-9]{0,3}", selector) or any(code.startswith(selector) for code in rules.values()):
         return selector
     typo = selector[:1] + selector[1:].translate(str.maketrans("OIL", "011"))
-    close = [typo] if typo.lower() in rules else difflib.get_close_matches(wanted, list(rules), n=1, cutoff=0.5)
+    close = [typo] if typo.lower() in rules else _close_matches(wanted, list(rules))
     hint = f"; did you mean {rules[close[0].lower()]}?" if close else "; `genai-lint rules` lists them"
     raise _Invalid(f"unknown rule code, name or prefix {value!r}{hint}", *at, key=key)
 
@@ -334,7 +348,7 @@ def _profiles(value: Any) -> list[str]:
     names = _listed(value, f"profiles ({', '.join(PROFILES)})")
     for index, name in enumerate(names):
         if name not in PROFILES:
-            close = difflib.get_close_matches(str(name), PROFILES, n=1, cutoff=0.5)
+            close = _close_matches(str(name), PROFILES)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known profiles: {', '.join(PROFILES)}"
             raise _Invalid(f"unknown profile {name!r}{hint}", index)
     return list(dict.fromkeys(names))
@@ -370,7 +384,7 @@ def _watchlist(value: Any) -> Watchlist:
         raise _Invalid("expected a mapping with 'terms', 'patterns' and optionally 'defaults: false'")
     for name in value:
         if name not in WATCHLIST_KEYS:
-            close = difflib.get_close_matches(str(name), WATCHLIST_KEYS, n=1, cutoff=0.5)
+            close = _close_matches(str(name), WATCHLIST_KEYS)
             hint = f"did you mean '{close[0]}'?" if close else f"expected {', '.join(WATCHLIST_KEYS)}"
             raise _Invalid(f"unknown watchlist key; {hint}", name, key=True)
     lists = {}

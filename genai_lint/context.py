@@ -6,9 +6,9 @@ import datetime as dt
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from genai_lint.findings import FILE_START, Finding, Span
 from genai_lint.project import Entry, Manifest, Project
@@ -18,8 +18,7 @@ from genai_lint.watchlist import CompiledWatchlist
 APPROVED, EXPIRED = "approved", "expired"
 
 
-@dataclass(frozen=True, slots=True)
-class AssetFile:
+class AssetFile(NamedTuple):
     """Where an asset's ``path`` leads: ``state`` is ok, outside, missing, not-file, unreadable or invalid."""
 
     state: str
@@ -27,20 +26,23 @@ class AssetFile:
     detail: str = ""
 
 
-@dataclass
 class SequenceFiles:
-    """A frame-sequence asset on disk: its pattern, the frames it declares and the frames that are there."""
+    """A frame-sequence asset on disk: its pattern, the frames it declares and the frames that are there.
 
-    pattern: Pattern
-    declared: list[int]
-    """The ``frames:`` set; empty when it is missing or unusable (``error`` says why)."""
-    present: dict[int, Path]
-    """Every frame of the pattern found as a readable file inside the root, declared or not."""
-    error: str | None = None
-    folder: AssetFile | None = None
-    """Where the sequence's folder leads, when it does not lead to a folder inside the root."""
-    digest: str | OSError | None = None
-    """The sequence sha256 of the frames on disk, once computed."""
+    ``declared`` is the ``frames:`` set, empty when it is missing or unusable (``error`` says why);
+    ``present``, every frame of the pattern found as a readable file inside the root, declared or
+    not; ``folder``, where the sequence's folder leads when it does not lead to a folder inside the
+    root; ``digest``, the sequence sha256 of the frames on disk, once computed.
+    """
+
+    def __init__(self, pattern: Pattern, declared: list[int], present: dict[int, Path], error: str | None = None,
+                 folder: AssetFile | None = None, digest: str | OSError | None = None):
+        self.pattern = pattern
+        self.declared = declared
+        self.present = present
+        self.error = error
+        self.folder = folder
+        self.digest = digest
 
     @cached_property
     def missing(self) -> list[int]:

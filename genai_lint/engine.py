@@ -7,7 +7,6 @@ import gc
 import os
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -21,18 +20,18 @@ from genai_lint.suggest import closest
 from genai_lint.waivers import apply_waivers
 
 
-@dataclass
 class Target:
-    """What the user asked to check inside one project root."""
+    """What the user asked to check inside one project root; ``texts`` are manifest texts that stand in
+    for the files on disk (an editor's unsaved buffers)."""
 
-    root: Path
-    config: Path | None
-    everything: bool = False
-    manifests: set[Path] = field(default_factory=set)
-    directories: list[Path] = field(default_factory=list)
-    changed: list[Path] = field(default_factory=list)
-    texts: dict[Path, str] = field(default_factory=dict)
-    """Manifest texts that stand in for the files on disk (an editor's unsaved buffers)."""
+    def __init__(self, root: Path, config: Path | None, manifests: set[Path] | None = None):
+        self.root = root
+        self.config = config
+        self.everything = False
+        self.manifests: set[Path] = set() if manifests is None else manifests
+        self.directories: list[Path] = []
+        self.changed: list[Path] = []
+        self.texts: dict[Path, str] = {}
 
 
 def targets(paths: list[str], config_override: Path | None = None) -> list[Target]:
@@ -143,7 +142,8 @@ def no_manifests_message(target: Target, settings: Settings) -> str:
             f"the {how}; folders with their own .genai-lint.yaml are separate productions){hint}")
 
 
-MANIFEST_VERSION_LINE = re.compile(rb"^manifest_version[ \t]*:", re.MULTILINE)
+MANIFEST_VERSION_LINE = rb"(?m)^manifest_version[ \t]*:"
+"""Compiled on first use (re's cache): only a changed file of another name needs it."""
 
 
 def declares_manifest(path: Path) -> bool:
@@ -152,7 +152,7 @@ def declares_manifest(path: Path) -> bool:
         return False
     try:
         with open_regular(path) as stream:
-            return MANIFEST_VERSION_LINE.search(stream.read(64 * 1024)) is not None
+            return re.search(MANIFEST_VERSION_LINE, stream.read(64 * 1024)) is not None
     except OSError:
         return False
 
@@ -234,7 +234,7 @@ def apply_settings(findings: list[Finding], settings: Settings) -> list[Finding]
                for glob, codes in settings.per_path_ignores.items()):
             continue
         override = _severity_override(finding.code, settings.severity)
-        result.append(finding if override is None else replace(finding, severity=override))
+        result.append(finding if override is None else finding._replace(severity=override))
     return cap_per_rule(result)
 
 
@@ -260,7 +260,7 @@ def cap_per_rule(findings: list[Finding]) -> list[Finding]:
         rest = group[MAX_PER_RULE:]
         first = rest[0]
         kept.extend(group[:MAX_PER_RULE])
-        kept.append(replace(first, severity=max(f.severity for f in rest), entry_id=None, fix=None,
+        kept.append(first._replace(severity=max(f.severity for f in rest), entry_id=None, fix=None,
                             message=f"{len(rest):,} more {first.code} findings in this file are not shown "
                                     f"(at most {MAX_PER_RULE} per rule and file); fix the ones above and run again"))
     return kept
@@ -287,7 +287,7 @@ def merge(reports: list[Report]) -> Report:
         for finding in report.findings:
             joined = finding.path if prefix in ("", ".") else f"{prefix}/{finding.path}"
             manifest = finding.manifest if finding.manifest is None or prefix in ("", ".") else f"{prefix}/{finding.manifest}"
-            findings.append(replace(finding, path=joined, manifest=manifest))
+            findings.append(finding._replace(path=joined, manifest=manifest))
     first = reports[0]
     return Report(root=common, source_root=source_root(common), findings=sorted(findings, key=lambda f: f.sort_key),
                   rules=first.rules,

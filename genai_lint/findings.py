@@ -6,8 +6,8 @@ Formatters receive a :class:`Report` and nothing else; they know nothing of rule
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -28,8 +28,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A 1-based, end-inclusive-start / end-exclusive-column region of a text file."""
 
     line: int
@@ -41,8 +40,7 @@ class Span:
 FILE_START = Span(1, 1, 1, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Waiver:
+class Waiver(NamedTuple):
     """A written acceptance of one finding: why, until when, by whom."""
 
     reason: str
@@ -50,8 +48,7 @@ class Waiver:
     by: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem at one place.
 
     ``path`` is the file the span points into, relative to the project root in POSIX form
@@ -77,8 +74,7 @@ class Finding:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """What a formatter may know about a rule: identity and documentation, as data."""
 
     code: str
@@ -88,23 +84,29 @@ class RuleInfo:
     doc: str
 
 
-@dataclass
 class Report:
-    """Everything a run found, with the context formatters need to render it."""
+    """Everything a run found, with the context formatters need to render it.
 
-    root: Path
-    findings: list[Finding]
-    rules: dict[str, RuleInfo]
-    manifests: int = 0
-    assets: int = 0
-    evaluation_date: str = ""
-    fail_on: Severity = Severity.ERROR
-    command: str = "check"
-    notes: list[str] = field(default_factory=list)
-    source_root: Path | None = None
-    """The folder code hosts resolve paths against (the git top level); ``root`` when unknown."""
-    delivery_root: Path | None = None
-    """What delivered-file paths are relative to (``gate``): the delivery's git top level, else the delivery folder."""
+    ``source_root`` is the folder code hosts resolve paths against (the git top level); ``root``
+    when unknown. ``delivery_root`` is what delivered-file paths are relative to (``gate``): the
+    delivery's git top level, else the delivery folder.
+    """
+
+    def __init__(self, root: Path, findings: list[Finding], rules: dict[str, RuleInfo], manifests: int = 0,
+                 assets: int = 0, evaluation_date: str = "", fail_on: Severity = Severity.ERROR,
+                 command: str = "check", notes: list[str] | None = None, source_root: Path | None = None,
+                 delivery_root: Path | None = None):
+        self.root = root
+        self.findings = findings
+        self.rules = rules
+        self.manifests = manifests
+        self.assets = assets
+        self.evaluation_date = evaluation_date
+        self.fail_on = fail_on
+        self.command = command
+        self.notes = [] if notes is None else notes
+        self.source_root = source_root
+        self.delivery_root = delivery_root
 
     def base(self, finding: Finding) -> Path:
         """The folder ``finding.path`` is relative to."""

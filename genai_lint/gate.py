@@ -15,7 +15,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,7 +179,7 @@ def judge(delivered: list[DeliveredFile], ctx: Context, delivery_label: str, del
             if asset.get("deliverable") is False:
                 continue
             if id(asset) not in judged:
-                judged[id(asset)] = [replace(finding, message=f"{finding.message} (delivered as {item.shown})")
+                judged[id(asset)] = [finding._replace(message=f"{finding.message} (delivered as {item.shown})")
                                      for asset_rule in per_asset for finding in asset_rule.check(asset, ctx)]
                 findings.extend(judged[id(asset)])
             for finding in judged[id(asset)]:
@@ -246,7 +246,7 @@ class FrameGroup:
         total = len(sequence.declared) if sequence is not None and sequence.declared else len(self.frames)
         frames = sorted(set(self.frames))
         partial = " (a partial delivery)" if len(frames) < total else ""
-        return replace(self.first, message=f"{len(frames)} of {total} frames of {self.asset.get('path')} delivered"
+        return self.first._replace(message=f"{len(frames)} of {total} frames of {self.asset.get('path')} delivered"
                                            f"{partial}, frames {format_ranges(frames)}: {self.first.message}")
 
 

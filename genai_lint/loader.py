@@ -19,9 +19,8 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from genai_lint.findings import Span
 
@@ -66,8 +65,7 @@ class LoadError(Exception):
         return self
 
 
-@dataclass(frozen=True, slots=True)
-class DuplicateKey:
+class DuplicateKey(NamedTuple):
     """A mapping key written twice; the first value is kept."""
 
     key: str
@@ -77,20 +75,24 @@ class DuplicateKey:
     second: Span
 
 
-@dataclass
 class Document:
-    """A loaded manifest: plain data, and the node tree for positions."""
+    """A loaded manifest: plain data, and the node tree for positions.
 
-    path: Path
-    data: Any
-    root: Any
-    duplicates: list[DuplicateKey] = field(default_factory=list)
-    hidden: list[tuple[Span, str]] = field(default_factory=list)
-    """Invisible characters (bidirectional controls, zero-width) and where they are written."""
-    source: str | None = None
-    """The text, kept when the data came from a cache: the node tree is composed from it on demand."""
-    keys: dict[int, dict] = field(default_factory=dict, repr=False, compare=False)
-    """Per large mapping node looked up: key text to (key node, value node), built once (no re-scan per finding)."""
+    ``hidden`` lists the invisible characters (bidirectional controls, zero-width) and where they
+    are written; ``source`` is the text, kept when the data came from a cache (the node tree is
+    composed from it on demand); ``keys``, per large mapping node looked up, maps key text to
+    (key node, value node), built once (no re-scan per finding).
+    """
+
+    def __init__(self, path: Path, data: Any, root: Any, duplicates: list[DuplicateKey] | None = None,
+                 hidden: list[tuple[Span, str]] | None = None, source: str | None = None):
+        self.path = path
+        self.data = data
+        self.root = root
+        self.duplicates: list[DuplicateKey] = [] if duplicates is None else duplicates
+        self.hidden: list[tuple[Span, str]] = [] if hidden is None else hidden
+        self.source = source
+        self.keys: dict[int, dict] = {}
 
     def node(self, path: tuple) -> tuple[Any, Any, int]:
         """The deepest (key node, value node) reachable along ``path``, and how many steps it took."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,16 +23,16 @@ from genai_lint.schema import SchemaError
 REGISTERS = ("tools", "approvals", "assets")
 
 
-@dataclass
 class Manifest:
     """One manifest file: where it is, what it holds, and what went wrong loading it."""
 
-    path: Path
-    rel: str
-    requested: bool = True
-    document: Document | None = None
-    error: LoadError | None = None
-    schema_errors: list[SchemaError] = field(default_factory=list)
+    def __init__(self, path: Path, rel: str, requested: bool = True):
+        self.path = path
+        self.rel = rel
+        self.requested = requested
+        self.document: Document | None = None
+        self.error: LoadError | None = None
+        self.schema_errors: list[SchemaError] = []
 
     @cached_property
     def folder(self) -> str:
@@ -52,15 +51,15 @@ class Manifest:
         return value if isinstance(value, str) else None
 
 
-@dataclass
 class Entry:
     """An asset, tool or approval entry of a manifest."""
 
-    kind: str
-    manifest: Manifest
-    index: int
-    data: dict
-    broken: frozenset[str] = frozenset()
+    def __init__(self, kind: str, manifest: Manifest, index: int, data: dict, broken: frozenset[str] = frozenset()):
+        self.kind = kind
+        self.manifest = manifest
+        self.index = index
+        self.data = data
+        self.broken = broken
 
     @property
     def id(self) -> str | None:
@@ -84,17 +83,20 @@ class Entry:
         return self.id or f"{self.kind} #{self.index + 1}"
 
 
-@dataclass
 class Project:
-    """All manifests of one production, with the registers across them."""
+    """All manifests of one production, with the registers across them.
 
-    root: Path
-    settings: Settings
-    manifests: list[Manifest]
-    tools: dict[str, Entry] = field(default_factory=dict)
-    approvals: dict[str, Entry] = field(default_factory=dict)
-    entries: dict[str, list[Entry]] = field(default_factory=lambda: {register: [] for register in REGISTERS})
-    """Every entry of each register in path order, duplicated ids included (M004 needs them)."""
+    ``entries`` holds every entry of each register in path order, duplicated ids included (M004
+    needs them); ``tools`` and ``approvals``, the first entry of each id.
+    """
+
+    def __init__(self, root: Path, settings: Settings, manifests: list[Manifest]):
+        self.root = root
+        self.settings = settings
+        self.manifests = manifests
+        self.tools: dict[str, Entry] = {}
+        self.approvals: dict[str, Entry] = {}
+        self.entries: dict[str, list[Entry]] = {register: [] for register in REGISTERS}
 
     @property
     def assets(self) -> list[Entry]:

@@ -90,7 +90,7 @@ def json_dumps(document: Any, indent: int | None = 2) -> str:
     return text.replace(WORKFLOW_LEGACY, "##\\u005b") if WORKFLOW_LEGACY in text else text
 
 
-_MARKDOWN_ACTIVE = re.compile(
+_MARKDOWN_ACTIVE = (  # compiled on first use (re's cache): only Markdown output needs it
     r"(?P<address>(?<![^\s|`])[^\s|`]*@[^\s|`]*)"  # a word with an @ (mention, e-mail autolink): a code span
     r"|(?P<backslash>\\(?=[!-/:-@\[-`{-~]))"  # a backslash that would escape what follows: keep it literal
     r"|(?P<bracket>\](?=[(\[:]))"  # a link, image or reference: [text](url), [text][ref], [ref]: url
@@ -119,4 +119,4 @@ def markdown_text(value: str) -> str:
     emphasis and single brackets stay as written.
     """
     text = printable(" ".join(value.split()))
-    return _MARKDOWN_ACTIVE.sub(_markdown_escape, text)
+    return re.sub(_MARKDOWN_ACTIVE, _markdown_escape, text)

@@ -8,18 +8,16 @@ structure. Validation uses jsonschema-rs, built once per process; each error bec
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from genai_lint.suggest import closest
 
 SCHEMA_FILE = "manifest-v1.schema.json"
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     """One schema violation. ``path`` is the data path; ``key`` says to point at the key, not the value."""
 
     path: tuple

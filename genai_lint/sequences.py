@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 MAX_FRAMES = 1_000_000
 """More frames than this in one ``frames:`` value is refused (a typo like ``1-99999999`` must not eat memory)."""
@@ -26,8 +25,7 @@ class FramesError(ValueError):
     """A ``frames:`` value that is not a list of frame numbers and ranges."""
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(NamedTuple):
     """A sequence's file name pattern, split around its frame number."""
 
     folder: str

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def closest(word: str, options: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The option closest to ``word``, ignoring case and ``_``/``-``, if one is close enough."""
+    import difflib  # only on the way to an error message
+
     folded: dict[str, str] = {}
     for option in options:
         folded.setdefault(option.lower().replace("_", "-"), option)

@@ -8,7 +8,6 @@ nothing is reported too (M013), but only when its rule was selected in this run.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 
 from genai_lint.context import Context, parse_date
 from genai_lint.findings import Finding, Waiver
@@ -39,7 +38,7 @@ def apply_waivers(findings: list[Finding], ctx: Context, selected: list[Rule]) -
                 matched = 0
                 for position in mine:
                     if result[position].code == waiver["rule"] and result[position].waived is None:
-                        result[position] = replace(result[position], waived=_waiver(waiver))
+                        result[position] = result[position]._replace(waived=_waiver(waiver))
                         matched += 1
                 judge = judges.get("M013") if matches(waiver["rule"], selected_codes) else None
             if judge is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -75,10 +74,7 @@ def findings() -> list[Finding]:
         finding("GA101", Severity.ERROR, PLAIN, 14, "shot-003", "Consent missing again.",
                 waived=Waiver("Release signed on paper", expires="2031-01-01", by="legal")),
         finding("GA102", Severity.ERROR, WEIRD, 2, "vfx 7", "Budget over by 5%\nsee ledger"),
-        dataclasses.replace(
-            finding("GA201", Severity.WARNING, WEIRD, 1, None, "File-level: no header."),
-            span=FILE_START,
-        ),
+        finding("GA201", Severity.WARNING, WEIRD, 1, None, "File-level: no header.")._replace(span=FILE_START),
     ]
 
 
@@ -97,9 +93,9 @@ def shifted(report: Report, by: int) -> Report:
     def move(f: Finding) -> Finding:
         s = f.span
         span = Span(s.line + by, s.column, s.end_line + by, s.end_column)
-        return dataclasses.replace(f, span=span)
+        return f._replace(span=span)
 
-    return dataclasses.replace(report, findings=[move(f) for f in report.findings])
+    return make_report(report.root, [move(f) for f in report.findings])
 
 
 @pytest.fixture
@@ -219,13 +215,13 @@ def test_sarif_fingerprints_ignore_line_numbers(report) -> None:
 
 def test_sarif_fingerprints_disambiguate_duplicates(tmp_path) -> None:
     twin = finding("GA101", Severity.ERROR, PLAIN, 4, "shot-001", "Consent missing.")
-    report = make_report(tmp_path, [twin, dataclasses.replace(twin, span=Span(5, 1, 5, 2))])
+    report = make_report(tmp_path, [twin, twin._replace(span=Span(5, 1, 5, 2))])
     values = [r["partialFingerprints"]["genaiLint/v1"] for r in sarif(report)["runs"][0]["results"]]
     assert len(set(values)) == 2
 
 
 def test_sarif_unknown_rule_gets_a_descriptor(tmp_path, sarif_validator) -> None:
-    stray = dataclasses.replace(finding("GA101", Severity.ERROR, PLAIN, 1, "x"), code="GA000")
+    stray = finding("GA101", Severity.ERROR, PLAIN, 1, "x")._replace(code="GA000")
     log = sarif(make_report(tmp_path, [stray]))
     sarif_validator.validate(log)
     rules = log["runs"][0]["tool"]["driver"]["rules"]
@@ -278,7 +274,8 @@ def test_junit_validates_and_counts(report, junit_schema) -> None:
 
 
 def test_junit_failures_follow_fail_on(tmp_path, junit_schema) -> None:
-    strict = dataclasses.replace(make_report(tmp_path), fail_on=Severity.INFO)
+    strict = make_report(tmp_path)
+    strict.fail_on = Severity.INFO
     counts = [s.get("failures") for s in junit(strict, junit_schema).findall("testsuite")]
     assert counts == ["3", "2"]
 

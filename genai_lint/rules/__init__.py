@@ -19,9 +19,8 @@ that keep the manifest itself sound and the studio's own rules (see :mod:`genai_
 from __future__ import annotations
 
 import importlib
-import inspect
-from dataclasses import dataclass
-from typing import Callable, Iterable
+import textwrap
+from typing import Callable, Iterable, NamedTuple
 
 from genai_lint.findings import Finding, RuleInfo, Severity
 
@@ -50,8 +49,7 @@ def profile_of(code: str) -> str:
     return PROFILE_OF_LETTER.get(code[:1], "netflix-2025")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     severity: Severity
@@ -77,11 +75,18 @@ def rule(code: str, name: str, severity: str, summary: str, scope: str = "asset"
     """Register the decorated function as rule ``code``; ``source`` names the item it encodes."""
 
     def register(function: Callable) -> Callable:
-        REGISTRY[code] = Rule(code, name, Severity.parse(severity), summary, inspect.cleandoc(function.__doc__ or ""),
+        REGISTRY[code] = Rule(code, name, Severity.parse(severity), summary, cleandoc(function.__doc__ or ""),
                               scope, function, source)
         return function
 
     return register
+
+
+def cleandoc(doc: str) -> str:
+    """A docstring without its indentation and blank edges, as :func:`inspect.cleandoc` gives it
+    (without importing :mod:`inspect` and what it pulls in, at every start-up)."""
+    first, _, rest = doc.expandtabs().partition("\n")
+    return (first.strip() + "\n" + textwrap.dedent(rest)).strip("\n").rstrip()
 
 
 def all_rules() -> dict[str, Rule]:

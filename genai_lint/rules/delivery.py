@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
 from genai_lint.context import Context
@@ -119,7 +118,7 @@ def prominent_element_unreviewed(asset: Entry, ctx: Context) -> Iterator[Finding
         return
     finding = ctx.finding("G403", asset, ("prominence",), f"{prominence} generated element {asset.label()} has no legal_review",
                           fix="ask for legal review early and record its reference in legal_review")
-    yield finding if prominence in PROMINENT else replace(finding, severity=Severity.INFO)
+    yield finding if prominence in PROMINENT else finding._replace(severity=Severity.INFO)
 
 
 # The delivery gate's rules judge one delivered file each (``genai-lint gate``).
