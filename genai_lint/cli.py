@@ -7,26 +7,19 @@ configuration or internal error, always with a one-line reason on stderr.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from genai_lint import __version__
-from genai_lint.findings import Report, Severity
+from genai_lint import __version__, check_command
+from genai_lint.check_command import (COLOR_CHOICES, FAIL_ON_CHOICES, FORMAT_NAMES, INTERRUPTED, INTERRUPTED_EXIT,
+                                      STDOUT_FORMATS, BadDate, error_line, error_message, report_text, resolve_format,
+                                      use_color)
+from genai_lint.config import ConfigError
+from genai_lint.findings import Report
 from genai_lint.writing import write_text_atomic
-
-FORMAT_NAMES = ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
-STDOUT_FORMATS = ("auto", *FORMAT_NAMES)
-
-
-def resolve_format(name: str) -> str:
-    """``auto``: GitHub workflow commands inside GitHub Actions, else text."""
-    if name != "auto":
-        return name
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 class Failure(click.ClickException):
@@ -35,35 +28,14 @@ class Failure(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        from genai_lint.safe_text import printable
-
-        click.echo(f"genai-lint: error: {printable(self.format_message())}", err=True)
-
-
-def _codes(values: tuple[str, ...], flag: str) -> list[str]:
-    from genai_lint.config import ConfigError, command_line_selectors
-
-    try:
-        return command_line_selectors([code for value in values for code in value.split(",") if code.strip()], flag)
-    except ConfigError as exc:
-        raise Failure(str(exc)) from None
+        click.echo(error_line(self.format_message()), err=True)
 
 
 def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
-
-
-def use_color(choice: str) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
+        return check_command.parse_date(value)
+    except BadDate as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from None
 
 
 def _outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
@@ -93,43 +65,19 @@ def emit(report: Report, format_name: str, color: bool, quiet: bool, statistics:
 
     for name, path in outputs:
         write_output(path, render(name, report) + "\n")
-    if statistics:
-        click.echo(_statistics(report))
-        return
-    if quiet and format_name in ("text", "concise"):
-        if report.findings:
-            click.echo(render("concise", report, color=color).rsplit("\n", 1)[0], color=color)
-        return
-    click.echo(render(format_name, report, color=color), color=color)
-
-
-def _statistics(report: Report) -> str:
-    from collections import Counter
-
-    counts = sorted(Counter((finding.code, finding.name, str(finding.severity)) for finding in report.active).items())
-    widths = [max((len(str(value)) for value in column), default=0)
-              for column in zip(*((count, code, name) for (code, name, _), count in counts))] or [0, 0, 0]
-    rows = [f"{count:>{widths[0]}}  {code:<{widths[1]}}  {name:<{widths[2]}}  [{severity}]"
-            for (code, name, severity), count in counts]
-    return "\n".join(rows + [report.summary()])
+    text = report_text(report, format_name, color, quiet, statistics)
+    if text is not None:
+        click.echo(text, color=None if statistics else color)
 
 
 def run_guarded(function: Any, *args: Any, **kwargs: Any) -> Any:
     """Call ``function``; turn expected problems into one-line errors, and never show a traceback."""
-    from genai_lint.config import ConfigError
-
     try:
         return function(*args, **kwargs)
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
-    except ConfigError as exc:
-        raise Failure(str(exc)) from None
-    except OSError as exc:
-        raise Failure(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}") from None
-    except MemoryError:
-        raise Failure("out of memory; split the manifest or raise the machine's limit") from None
     except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
-        raise Failure(f"internal error: {type(exc).__name__}: {exc} (please report this)") from None
+        raise Failure(error_message(exc)) from None
 
 
 class _OneLineUsage(click.Group):
@@ -153,8 +101,8 @@ class _OneLineUsage(click.Group):
             exc.show()
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("genai-lint: interrupted", err=True)
-            sys.exit(130)
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(INTERRUPTED_EXIT)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -162,10 +110,6 @@ class _OneLineUsage(click.Group):
 @click.version_option(__version__, "-V", "--version", prog_name="genai-lint")
 def main() -> None:
     """Check a production's generative-AI manifests against the schema and the studio rules."""
-
-
-def _severity(value: str | None) -> Severity | None:
-    return Severity.parse(value) if value else None
 
 
 _SHARED_OPTIONS = [
@@ -179,7 +123,7 @@ _SHARED_OPTIONS = [
     click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated), e.g. G2,M010."),
     click.option("--ignore", multiple=True, help="Skip these codes or prefixes."),
     click.option("--extend-select", multiple=True, help="Add codes or prefixes to the selection."),
-    click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default error)."),
+    click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), help="Lowest severity that fails (default error)."),
     click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
     click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Evaluate approvals and waivers on this date (default today)."),
     click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -188,7 +132,7 @@ _SHARED_OPTIONS = [
     click.option("--no-cache", is_flag=True,
                  help="Read and hash everything again instead of using .genai-lint-cache/."),
     click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source frames, no summary, no progress."),
-    click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+    click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
                  help="Colour the text output (NO_COLOR is honoured with auto)."),
 ]
 
@@ -200,38 +144,21 @@ def shared_options(function: Any) -> Any:
     return function
 
 
-def overrides_from(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
-                   fail_on: str | None, date_text: str | None, no_cache: bool, quiet: bool,
-                   profiles: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Command-line settings that override the configuration file."""
-    overrides: dict[str, Any] = {"cache": not no_cache, "quiet": quiet}
-    if profiles:
-        from genai_lint.config import ConfigError, command_line_profiles
-
-        try:
-            overrides["profiles"] = command_line_profiles(
-                [name.strip() for value in profiles for name in value.split(",") if name.strip()])
-        except ConfigError as exc:
-            raise Failure(str(exc)) from None
-    if select:
-        overrides["select"] = _codes(select, "--select")
-    if ignore:
-        overrides["ignore"] = _codes(ignore, "--ignore")
-    if extend_select:
-        overrides["extend_select"] = _codes(extend_select, "--extend-select")
-    if fail_on:
-        overrides["fail_on"] = Severity.parse(fail_on)
-    if date_text:
-        overrides["date"] = _date(date_text)
-    return overrides
+def overrides_from(*options: Any) -> dict[str, Any]:
+    """Command-line settings that override the configuration file (see :func:`check_command.overrides_from`)."""
+    try:
+        return check_command.overrides_from(*options)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
+    except BadDate as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from None
 
 
 def _config_file(config_path: Path | None) -> Path | None:
-    if config_path is None:
-        return None
-    if not config_path.is_file():
-        raise Failure(f"{config_path}: no such configuration file")
-    return config_path.parent.resolve() / config_path.name
+    try:
+        return None if config_path is None else check_command.config_file(config_path)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
 
 
 @main.command()

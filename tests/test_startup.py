@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import settle
+import pytest
+from conftest import CLEAN, settle
 
 PROBE = """
 import atexit, runpy, sys
@@ -34,8 +35,66 @@ def test_check_of_an_unchanged_production_imports_no_validator_and_no_dataclasse
     assert "jsonschema_rs" in imported_by(tmp_path, *args)  # the first run validates, and caches the result
     modules = imported_by(tmp_path, *args)
     assert "genai_lint.rules.manifest" in modules and "genai_lint.formats.json_format" in modules
-    for heavy in ("jsonschema_rs", "dataclasses", "difflib"):
+    for heavy in ("click", "jsonschema_rs", "dataclasses", "inspect", "difflib"):
         assert heavy not in modules, heavy
+    assert "click" in imported_by(tmp_path, "check", "--output", f"json:{tmp_path / 'out.json'}", str(root))
+
+
+RUNNER = """
+import sys
+sys.argv[0] = "genai-lint"
+if sys.argv.pop(1) == "click":
+    from genai_lint.cli import main
+else:
+    from genai_lint.entry import main
+main()
+"""
+"""``python -c RUNNER click|entry ARGS``: the click CLI itself, or the console script's entry point."""
+
+HANDLED = [
+    "check {root}",
+    "check --no-files --format json --date 2026-06-30 {root}",
+    "check --format=concise -q {root}/genai-manifest.yaml",
+    "check --statistics --no-cache {root}",
+    "check --select G1,M --select=A --ignore G101 --fail-on warning {root}",
+    "check --extend-select X --exit-zero --color always --format text {root}",
+    "check --profile sag-aftra-2023,eu-ai-act-art50 --quiet {root}",
+    "check --config {root}/.genai-lint.yaml --format sarif {root}/genai-manifest.yaml",
+    "check --format github --date 2026-06-30 --date 2030-01-01 {root}",
+]
+"""Command lines that `check` runs without importing click."""
+
+ARGUMENT_VECTORS = HANDLED + [
+    # usage errors, help and unusual lines: handed to click
+    "check --help",
+    "check -h",
+    "check --format yaml {root}",
+    "check --format",
+    "check --date 2026-13-01 {root}",
+    "check --select Q9 {root}",
+    "check --profile nope {root}",
+    "check --config {tmp}/missing.yaml {root}",
+    "check --frobnicate {root}",
+    "check --no-files=yes {root}",
+    "check -- {root}",
+    # errors of the work itself: the same one line either way
+    "check {tmp}/nowhere",
+    "check {tmp}/empty",
+    "check {root}/notes.txt",
+]
+
+
+@pytest.mark.parametrize("vector", ARGUMENT_VECTORS)
+def test_check_prints_the_same_without_click(vector, project, tmp_path, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    root = project(CLEAN.replace("tool: ent", "tool: nope"), files={"notes.txt": "not a manifest"})
+    (tmp_path / "empty").mkdir()
+    args = vector.format(root=root, tmp=tmp_path).split()
+    runs = [subprocess.run([sys.executable, "-c", RUNNER, path, *args], capture_output=True, text=True, cwd=tmp_path)
+            for path in ("click", "entry")]
+    click_run, entry_run = [(run.returncode, run.stdout, run.stderr) for run in runs]
+    assert entry_run == click_run
+    assert click_run[0] in (0, 1, 2) and "Traceback" not in click_run[2]
 
 
 def test_rule_docs_are_cleaned_as_inspect_cleans_docstrings():
@@ -43,3 +102,9 @@ def test_rule_docs_are_cleaned_as_inspect_cleans_docstrings():
 
     for rule in all_rules().values():
         assert rule.doc == inspect.cleandoc(rule.check.__doc__ or ""), rule.code
+
+
+@pytest.mark.parametrize("vector", HANDLED)
+def test_usual_command_lines_do_not_import_click(vector, project, tmp_path):
+    root = project()
+    assert "click" not in imported_by(tmp_path, *vector.format(root=root, tmp=tmp_path).split())
