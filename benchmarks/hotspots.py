@@ -57,8 +57,7 @@ def instrument() -> None:
     schema.validate = timed("validate (jsonschema-rs + messages)", schema.validate)
     rules.all_rules()
     for code, rule in list(rules.REGISTRY.items()):
-        rules.REGISTRY[code] = type(rule)(**{**{f: getattr(rule, f) for f in rule.__dataclass_fields__},
-                                             "check": timed(f"rule {code} ({rule.scope})", rule.check)})
+        rules.REGISTRY[code] = rule._replace(check=timed(f"rule {code} ({rule.scope})", rule.check))
 
 
 def main() -> int:
