@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections import namedtuple
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
 
 from genai_lint.findings import Severity
 from genai_lint.safe_text import json_dumps, printable
@@ -31,12 +31,11 @@ class ConfigError(Exception):
     """A configuration problem: the CLI prints it on one line and exits 2."""
 
 
-class Watchlist(NamedTuple):
-    """Terms (whole words, any case) and regular expressions that G103 looks for in prompts."""
+class Watchlist(namedtuple("Watchlist", "terms patterns defaults", defaults=((), (), True))):
+    """Terms (whole words, any case) and regular expressions that G103 looks for in prompts (lists of
+    text), and whether the built-in ``defaults`` apply too."""
 
-    terms: Sequence[str] = ()
-    patterns: Sequence[str] = ()
-    defaults: bool = True
+    __slots__ = ()
 
 
 class Settings:

@@ -6,9 +6,9 @@ import datetime as dt
 import errno
 import os
 import stat
+from collections import namedtuple
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
 
 from genai_lint.findings import FILE_START, Finding, Span
 from genai_lint.project import Entry, Manifest, Project
@@ -18,12 +18,11 @@ from genai_lint.watchlist import CompiledWatchlist
 APPROVED, EXPIRED = "approved", "expired"
 
 
-class AssetFile(NamedTuple):
-    """Where an asset's ``path`` leads: ``state`` is ok, outside, missing, not-file, unreadable or invalid."""
+class AssetFile(namedtuple("AssetFile", "state path detail", defaults=("",))):
+    """Where an asset's ``path`` leads (a :class:`Path` or ``None``): ``state`` is ok, outside, missing,
+    not-file, unreadable or invalid; ``detail`` says more."""
 
-    state: str
-    path: Path | None
-    detail: str = ""
+    __slots__ = ()
 
 
 class SequenceFiles:

@@ -6,8 +6,8 @@ Formatters receive a :class:`Report` and nothing else; they know nothing of rule
 from __future__ import annotations
 
 import enum
+from collections import namedtuple
 from pathlib import Path
-from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -28,28 +28,31 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-class Span(NamedTuple):
-    """A 1-based, end-inclusive-start / end-exclusive-column region of a text file."""
+class Span(namedtuple("Span", "line column end_line end_column")):
+    """A 1-based, end-inclusive-start / end-exclusive-column region of a text file (four ints).
 
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    The records of this package are :func:`collections.namedtuple` classes: defined at every
+    start-up, they cost a fraction of a dataclass or a ``typing.NamedTuple`` (which compiles
+    its annotations).
+    """
+
+    __slots__ = ()
 
 
 FILE_START = Span(1, 1, 1, 1)
 
 
-class Waiver(NamedTuple):
-    """A written acceptance of one finding: why, until when, by whom."""
+class Waiver(namedtuple("Waiver", "reason expires by", defaults=(None, None))):
+    """A written acceptance of one finding: why (``reason``), until when (``expires``), by whom (``by``); text."""
 
-    reason: str
-    expires: str | None = None
-    by: str | None = None
+    __slots__ = ()
 
 
-class Finding(NamedTuple):
-    """One problem at one place.
+class Finding(namedtuple("Finding", "code name severity message path span entry_id manifest fix waived delivered",
+                         defaults=(None, None, None, None, False))):
+    """One problem at one place: the rule's ``code`` and ``name``, its :class:`Severity`, the ``message``,
+    ``path`` and :class:`Span`; optionally the ``entry_id``, ``manifest`` and ``fix`` (text), the
+    :class:`Waiver` that ``waived`` it, and whether it is about a ``delivered`` file.
 
     ``path`` is the file the span points into, relative to the project root in POSIX form
     (or absolute when the file lies outside it); for a delivered file (``delivered``), relative
@@ -57,31 +60,18 @@ class Finding(NamedTuple):
     belongs to, relative to the root, or ``None`` when the finding is not about a manifest entry.
     """
 
-    code: str
-    name: str
-    severity: Severity
-    message: str
-    path: str
-    span: Span
-    entry_id: str | None = None
-    manifest: str | None = None
-    fix: str | None = None
-    waived: Waiver | None = None
-    delivered: bool = False
+    __slots__ = ()
 
     @property
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
 
-class RuleInfo(NamedTuple):
-    """What a formatter may know about a rule: identity and documentation, as data."""
+class RuleInfo(namedtuple("RuleInfo", "code name severity summary doc")):
+    """What a formatter may know about a rule: identity and documentation, as data (``severity`` a
+    :class:`Severity`, the others text)."""
 
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    doc: str
+    __slots__ = ()
 
 
 class Report:

@@ -19,8 +19,9 @@ import os
 import re
 import stat
 import sys
+from collections import namedtuple
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from genai_lint.findings import Span
 
@@ -65,14 +66,12 @@ class LoadError(Exception):
         return self
 
 
-class DuplicateKey(NamedTuple):
-    """A mapping key written twice; the first value is kept."""
+class DuplicateKey(namedtuple("DuplicateKey", "key path first second")):
+    """A mapping ``key`` written twice (at the :class:`Span` ``first`` and ``second``); the first value
+    is kept. ``path`` is the mapping's data path, down to the entry level (``('assets', 3)`` for any
+    key inside asset 3)."""
 
-    key: str
-    path: tuple
-    """The mapping's data path, down to the entry level (``('assets', 3)`` for any key inside asset 3)."""
-    first: Span
-    second: Span
+    __slots__ = ()
 
 
 class Document:

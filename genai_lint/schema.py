@@ -8,27 +8,25 @@ structure. Validation uses jsonschema-rs, built once per process; each error bec
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from genai_lint.suggest import closest
 
 SCHEMA_FILE = "manifest-v1.schema.json"
 
 
-class SchemaError(NamedTuple):
-    """One schema violation. ``path`` is the data path; ``key`` says to point at the key, not the value."""
+class SchemaError(namedtuple("SchemaError", "path message key field fix missing", defaults=(False, None, None, None))):
+    """One schema violation. ``path`` is the data path (a tuple), ``message`` the text; ``key`` says to
+    point at the key, not the value. ``field`` is the field that is wrong or missing, when the error
+    is about one (used to skip policy rules); ``fix``, what to type instead, computed from the
+    violation and the schema; ``missing``, for a missing required field, its name (M002 lists every
+    missing field of a spot at once).
+    """
 
-    path: tuple
-    message: str
-    key: bool = False
-    field: str | None = None
-    """The field that is wrong or missing, when the error is about one (used to skip policy rules)."""
-    fix: str | None = None
-    """What to type instead, computed from the violation and the schema."""
-    missing: str | None = None
-    """For a missing required field: its name (M002 lists every missing field of a spot at once)."""
+    __slots__ = ()
 
 
 def schema_text() -> str:

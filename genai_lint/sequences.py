@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import namedtuple
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator
 
 MAX_FRAMES = 1_000_000
 """More frames than this in one ``frames:`` value is refused (a typo like ``1-99999999`` must not eat memory)."""
@@ -25,18 +26,16 @@ class FramesError(ValueError):
     """A ``frames:`` value that is not a list of frame numbers and ranges."""
 
 
-class Pattern(NamedTuple):
-    """A sequence's file name pattern, split around its frame number."""
+class Pattern(namedtuple("Pattern", "folder prefix suffix width unmistakable", defaults=(True,))):
+    """A sequence's file name pattern, split around its frame number: ``prefix`` and ``suffix`` of the name.
 
-    folder: str
-    """The folder part of the path as written (``""`` when the pattern is a bare name)."""
-    prefix: str
-    suffix: str
-    width: int
-    """Digits the number is padded to; 0 for ``%d`` (no padding)."""
-    unmistakable: bool = True
-    """``##`` or more, or ``%0Nd``: no one-file name is written so. A lone ``#`` or ``%d`` counts as a
-    frame number only for an asset that gives ``frames:``."""
+    ``folder`` is the folder part of the path as written (``""`` when the pattern is a bare name);
+    ``width``, the digits the number is padded to (0 for ``%d``: no padding); ``unmistakable``:
+    ``##`` or more, or ``%0Nd``, which no one-file name is written as. A lone ``#`` or ``%d`` counts
+    as a frame number only for an asset that gives ``frames:``.
+    """
+
+    __slots__ = ()
 
     def name(self, frame: int) -> str:
         """The file name of ``frame``, e.g. ``sh010.1001.exr``."""

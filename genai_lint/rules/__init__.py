@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import importlib
 import textwrap
-from typing import Callable, Iterable, NamedTuple
+from collections import namedtuple
+from typing import Callable, Iterable
 
-from genai_lint.findings import Finding, RuleInfo, Severity
+from genai_lint.findings import RuleInfo, Severity
 
 FAMILIES = ("manifest", "disclosure", "rights", "data", "delivery", "talent", "approvals", "ethics", "waivers",
             "union", "transparency")
@@ -49,16 +50,12 @@ def profile_of(code: str) -> str:
     return PROFILE_OF_LETTER.get(code[:1], "netflix-2025")
 
 
-class Rule(NamedTuple):
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    doc: str
-    scope: str
-    check: Callable[..., Iterable[Finding]]
-    source: str = ""
-    """The item of the profile's text that the rule encodes, e.g. "NFX a.1 (NFX-03)"."""
+class Rule(namedtuple("Rule", "code name severity summary doc scope check source", defaults=("",))):
+    """A rule: ``code``, ``name``, :class:`Severity`, one-line ``summary``, Markdown ``doc``, ``scope``, and the
+    ``check`` function that yields its findings; ``source`` is the item of the profile's text that the
+    rule encodes, e.g. "NFX a.1 (NFX-03)"."""
+
+    __slots__ = ()
 
     @property
     def profile(self) -> str:
