@@ -17,14 +17,15 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from genai_lint.context import Context
 from genai_lint.engine import apply_settings, load_project, selected_rules, settings_for, targets
 from genai_lint.findings import Finding, Report
-from genai_lint.hashing import HashCache, hash_files
+from genai_lint.hashing import HashCache, Hasher
 from genai_lint.inventory import Row, row
 from genai_lint.project import Entry, relative, source_root
+from genai_lint.safe_text import valid_text
 from genai_lint.rules import all_rules
 from genai_lint.sequences import format_ranges
 from genai_lint.waivers import apply_waivers
@@ -33,11 +34,11 @@ if TYPE_CHECKING:
     from genai_lint.provenance import Scan
 
 
-@dataclass
+@dataclass(slots=True)
 class DeliveredFile:
     """One file of the delivery package and what the gate learnt about it."""
 
-    path: Path
+    path: str
     shown: str
     sha256: str | None = None
     problem: str | None = None
@@ -49,65 +50,101 @@ class DeliveredFile:
     frame: int | None = None
     """The frame number, when the file is a frame of a matched frame-sequence asset."""
     size: int = 0
+    """The size as walked (counted only for a file that was hashed)."""
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+
+@dataclass(slots=True)
+class Walked:
+    """One entry of the delivery as walked: a regular file and its one ``lstat``, or what stopped the walk there."""
+
+    rel: str
+    """The path relative to the delivery folder, ``/``-separated (``""``: the folder itself)."""
+    path: str
+    """The path as walked (the delivery folder, then ``rel``)."""
+    info: os.stat_result | None = None
+    problem: str | None = None
 
 
 SPECIAL_FILE_SYSTEM = "on a special file system (like /proc or /sys): not read"
 
 
-def walk(delivery: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Regular files under ``delivery`` (no symlink followed out of it), and what could not be walked."""
-    files: list[Path] = []
-    problems: list[tuple[Path, str]] = []
-    real_root = delivery.resolve()
-
+def walk(delivery: Path) -> Iterator[Walked]:
+    """Every regular file under ``delivery`` and every place the walk could not go (no symlink followed out of
+    it, nothing opened but folders), streamed in the order of their relative paths as text; one ``lstat`` per
+    entry, only the open folders' sorted names held."""
+    top = os.fspath(delivery)
+    real_root = Path(os.path.realpath(top))
     pseudo: dict[int, bool] = {}
 
-    def unreadable(error: OSError) -> None:
-        problems.append((Path(error.filename or delivery), f"cannot be read ({error.strerror})"))
-
-    def special(path: Path) -> bool:
+    def special(path: str, device: int) -> bool:
         """On a file system with no storage (/proc, /sys): its files are not data and may never end."""
-        try:
-            device = os.lstat(path).st_dev
-            if device not in pseudo:
+        if device not in pseudo:
+            try:
                 pseudo[device] = os.statvfs(path).f_blocks == 0
-        except (OSError, AttributeError):  # no statvfs (Windows): nothing of the kind there
-            return False
+            except (OSError, AttributeError):  # no statvfs (Windows): nothing of the kind there
+                return False
         return pseudo[device]
 
-    if special(delivery):
-        return files, [(delivery, SPECIAL_FILE_SYSTEM)]
-    for directory, dirnames, filenames in os.walk(delivery, onerror=unreadable):
-        for name in sorted(dirnames):
-            path = Path(directory, name)
-            try:
-                link = stat.S_ISLNK(os.lstat(path).st_mode)
-            except OSError as exc:  # a name past PATH_MAX, a folder gone meanwhile: that folder only
-                problems.append((path, f"cannot be read ({exc.strerror})"))
-                dirnames.remove(name)
-                continue
-            if link:
-                problems.append((path, _symlink_problem(path, real_root) or "symlink to a folder: not followed"))
-            elif special(path):
-                problems.append((path, SPECIAL_FILE_SYSTEM))
-                dirnames.remove(name)
-        for name in sorted(filenames):
-            path = Path(directory, name)
-            try:
-                info = os.lstat(path)
-            except OSError as exc:
-                problems.append((path, f"cannot be read ({exc.strerror})"))
-                continue
-            if stat.S_ISLNK(info.st_mode):
-                problem = _symlink_problem(path, real_root)
-                if problem:
-                    problems.append((path, problem))
-                continue  # a link inside the package: its target is scanned where it lies
-            if not stat.S_ISREG(info.st_mode):
-                problems.append((path, "not a regular file (a device, FIFO or socket)"))
-                continue
-            files.append(path)
-    return files, problems
+    try:
+        if special(top, os.lstat(top).st_dev):
+            yield Walked("", top, problem=SPECIAL_FILE_SYSTEM)
+            return
+        stack = [("", iter(_sorted_entries(top)))]
+    except OSError as exc:
+        yield Walked("", top, problem=f"cannot be read ({exc.strerror})")
+        return
+    while stack:
+        prefix, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        rel = prefix + entry.name
+        try:
+            if entry.is_symlink():
+                problem = _symlink_problem(Path(entry.path), real_root)
+                if _leads_to_folder(entry):
+                    yield Walked(rel, entry.path, problem=problem or "symlink to a folder: not followed")
+                elif problem:
+                    yield Walked(rel, entry.path, problem=problem)
+                continue  # a link to a file inside the package: its target is scanned where it lies
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(info.st_mode):
+                if special(entry.path, info.st_dev):
+                    yield Walked(rel, entry.path, problem=SPECIAL_FILE_SYSTEM)
+                else:
+                    stack.append((rel + "/", iter(_sorted_entries(entry.path))))
+            elif stat.S_ISREG(info.st_mode):
+                yield Walked(rel, entry.path, info)
+            else:
+                yield Walked(rel, entry.path, problem="not a regular file (a device, FIFO or socket)")
+        except OSError as exc:  # a name past PATH_MAX, a folder unreadable or gone meanwhile: that entry only
+            yield Walked(rel, entry.path, problem=f"cannot be read ({exc.strerror})")
+
+
+def _leads_to_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a loop
+        return False
+
+
+def _sorted_entries(folder: str) -> list[os.DirEntry]:
+    """The entries of ``folder`` in the order of the paths below it as text (a folder sorts as ``name/``)."""
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+
+    def key(entry: os.DirEntry) -> str:
+        try:
+            return entry.name + "/" if entry.is_dir(follow_symlinks=False) else entry.name
+        except OSError:
+            return entry.name
+
+    return sorted(entries, key=key)
 
 
 def _symlink_problem(path: Path, real_root: Path) -> str | None:
@@ -140,8 +177,10 @@ def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], con
     and described in one inventory row."""
     ctx = production(project_dir, overrides, config)
     delivery_root = delivery_root_of(delivery)
-    delivered = examine(delivery.absolute(), delivery_root, ctx, identify_all=inventory)
-    return judge(delivered, ctx, str(delivery), delivery_root, inventory)
+    verdicts = Verdicts(ctx, inventory)
+    for item in examine(delivery.absolute(), delivery_root, ctx, identify_all=inventory):
+        verdicts.add(item)
+    return verdicts.run(str(delivery), delivery_root)
 
 
 def production(project_dir: str | None, overrides: dict[str, Any], config: Path | None = None) -> Context:
@@ -161,74 +200,103 @@ def delivery_root_of(delivery: Path) -> Path:
     return source_root(delivery.resolve())
 
 
-def judge(delivered: list[DeliveredFile], ctx: Context, delivery_label: str, delivery_root: Path,
-          inventory: bool = False) -> GateRun:
-    """The report on ``delivered`` (examined files, in walk order): the per-file rules, each sequence once, and
-    the asset rules for every delivered deliverable; with ``inventory``, one row per file too."""
-    project, settings = ctx.project, ctx.settings
-    selected = {rule.code: rule for rule in selected_rules(settings)}
-    per_file = [rule for rule in selected.values() if rule.scope == "delivery"]
-    per_asset = [selected[code] for code in MATCHED_ASSET_RULES if code in selected]
-    findings: list[Finding] = []
-    about: dict[tuple, list[int]] = {}  # which delivered files each finding is about, for the inventory
-    judged: dict[int, list[Finding]] = {}
-    frame_groups: dict[tuple[str, int], FrameGroup] = {}
-    for number, item in enumerate(delivered):
-        mine = [finding for rule in per_file for finding in rule.check(item, ctx)]
+class Verdicts:
+    """The gate's judgement, made file by file as the delivery streams past (in walk order): the per-file
+    rules, each sequence once, the asset rules for every delivered deliverable. Findings are kept; a
+    file without any is only counted (and, for the inventory, its row kept)."""
+
+    def __init__(self, ctx: Context, inventory: bool = False):
+        self.ctx = ctx
+        self.selected = {rule.code: rule for rule in selected_rules(ctx.settings)}
+        self.per_file = [rule for rule in self.selected.values() if rule.scope == "delivery"]
+        self.per_asset = [self.selected[code] for code in MATCHED_ASSET_RULES if code in self.selected]
+        self.findings: list[Finding] = []
+        self.judged: dict[int, list[Finding]] = {}
+        self.frame_groups: dict[tuple[str, int], FrameGroup] = {}
+        self.files = self.matched = self.size = 0
+        self.accepted: dict[tuple[str, str], int] = {}
+        self.inventory = inventory
+        self.about: dict[tuple, list[int]] = {}
+        """Which delivered files each finding is about (for the inventory)."""
+        self.rows: list[tuple[int, Row]] = []
+        """The inventory rows of the files without findings, by number."""
+        self.kept: dict[int, DeliveredFile] = {}
+        """The files with findings (for the inventory): their rows wait for the findings' final form."""
+
+    def add(self, item: DeliveredFile) -> None:
+        """Judge one delivered file."""
+        number, ctx = self.files, self.ctx
+        self.files += 1
+        if item.assets:
+            self.matched += 1
+        if item.sha256:
+            self.size += item.size
+        if item.accepted is not None:
+            self.accepted[item.accepted] = self.accepted.get(item.accepted, 0) + 1
+        mine = [finding for rule in self.per_file for finding in rule.check(item, ctx)]
+        concerned = bool(mine)
         for asset in item.assets:
             if asset.get("deliverable") is False:
                 continue
-            if id(asset) not in judged:
-                judged[id(asset)] = [finding._replace(message=f"{finding.message} (delivered as {item.shown})")
-                                     for asset_rule in per_asset for finding in asset_rule.check(asset, ctx)]
-                findings.extend(judged[id(asset)])
-            for finding in judged[id(asset)]:
-                about.setdefault(_identity(finding), []).append(number)
-        if item.frame is not None:  # a frame: its sequence is reported once, below
+            if id(asset) not in self.judged:
+                self.judged[id(asset)] = [finding._replace(message=f"{finding.message} (delivered as {item.shown})")
+                                          for asset_rule in self.per_asset for finding in asset_rule.check(asset, ctx)]
+                self.findings.extend(self.judged[id(asset)])
+            for finding in self.judged[id(asset)]:
+                concerned = True
+                self._about(finding, number)
+        if self.inventory:
+            if concerned:
+                self.kept[number] = item
+            else:
+                self.rows.append((number, row(item, [], ctx.settings.fail_on)))
+        if item.frame is not None:  # a frame: its sequence is reported once, in run()
             for finding in mine:
-                group = frame_groups.setdefault((finding.code, id(item.assets[0])), FrameGroup(item.assets[0], finding))
+                group = self.frame_groups.setdefault((finding.code, id(item.assets[0])),
+                                                     FrameGroup(item.assets[0], finding))
                 group.frames.append(item.frame)
-                group.items.append(number)
-            continue
+                if self.inventory:
+                    group.items.append(number)
+            return
         for finding in mine:
-            about.setdefault(_identity(finding), []).append(number)
-        findings.extend(mine)
-    for group in frame_groups.values():
-        finding = group.finding(ctx)
-        about[_identity(finding)] = group.items
-        findings.append(finding)
-    if "M001" in selected:  # a manifest that did not load declares no assets: the gate cannot vouch for them
-        for manifest in project.manifests:
-            findings.extend(selected["M001"].check(manifest, ctx))
-    findings = apply_settings(apply_waivers(findings, ctx, per_file + per_asset), settings)
-    matched = sum(1 for item in delivered if item.assets)
-    size = sum(item.size for item in delivered if item.sha256)
-    note = (f"scanned {len(delivered)} delivered file{'s' if len(delivered) != 1 else ''} ({size / 2**20:.1f} MiB) "
-            f"in {delivery_label}: {matched} matched declared assets")
-    notes = [note, *_accepted_notes(delivered)]
-    rules = {code: rule.info() for code, rule in all_rules().items()}
-    report = Report(root=project.root, source_root=source_root(project.root), delivery_root=delivery_root,
-                    findings=sorted(findings, key=lambda f: f.sort_key), rules=rules,
-                    manifests=len(project.manifests), assets=len(project.assets),
-                    evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on, command="gate", notes=notes)
-    if not inventory:
-        return GateRun(report)
-    per_item: list[list[Finding]] = [[] for _ in delivered]
-    for finding in report.findings:
-        for number in dict.fromkeys(about.get(_identity(finding), [])):
-            per_item[number].append(finding)
-    rows = sorted((row(item, mine, settings.fail_on) for item, mine in zip(delivered, per_item)), key=lambda r: r.path)
-    return GateRun(report, rows)
+            self._about(finding, number)
+        self.findings.extend(mine)
 
+    def _about(self, finding: Finding, number: int) -> None:
+        if self.inventory:
+            self.about.setdefault(_identity(finding), []).append(number)
 
-def _accepted_notes(delivered: list[DeliveredFile]) -> list[str]:
-    """One summary line per ``accept-unread`` glob that accepted files: the glob, how many, and the reason."""
-    counts: dict[tuple[str, str], int] = {}
-    for item in delivered:
-        if item.accepted is not None:
-            counts[item.accepted] = counts.get(item.accepted, 0) + 1
-    return [f"accepted unread (accept-unread {glob!r}): {count} file{'s' if count != 1 else ''}: {reason}"
-            for (glob, reason), count in counts.items()]
+    def run(self, delivery_label: str, delivery_root: Path) -> GateRun:
+        """The report (and the inventory rows, when asked for) once every file was added."""
+        ctx, selected = self.ctx, self.selected
+        project, settings = ctx.project, ctx.settings
+        findings = list(self.findings)
+        for group in self.frame_groups.values():
+            finding = group.finding(ctx)
+            self.about[_identity(finding)] = group.items
+            findings.append(finding)
+        if "M001" in selected:  # a manifest that did not load declares no assets: the gate cannot vouch for them
+            for manifest in project.manifests:
+                findings.extend(selected["M001"].check(manifest, ctx))
+        findings = apply_settings(apply_waivers(findings, ctx, self.per_file + self.per_asset), settings)
+        note = (f"scanned {self.files} delivered file{'s' if self.files != 1 else ''} ({self.size / 2**20:.1f} MiB) "
+                f"in {delivery_label}: {self.matched} matched declared assets")
+        notes = [note, *(f"accepted unread (accept-unread {glob!r}): {count} file{'s' if count != 1 else ''}: {reason}"
+                         for (glob, reason), count in self.accepted.items())]
+        rules = {code: rule.info() for code, rule in all_rules().items()}
+        report = Report(root=project.root, source_root=source_root(project.root), delivery_root=delivery_root,
+                        findings=sorted(findings, key=lambda f: f.sort_key), rules=rules,
+                        manifests=len(project.manifests), assets=len(project.assets),
+                        evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on, command="gate",
+                        notes=notes)
+        if not self.inventory:
+            return GateRun(report)
+        per_item: dict[int, list[Finding]] = {number: [] for number in self.kept}
+        for finding in report.findings:
+            for number in dict.fromkeys(self.about.get(_identity(finding), [])):
+                per_item[number].append(finding)
+        rows = self.rows + [(number, row(item, per_item[number], settings.fail_on)) for number, item in self.kept.items()]
+        return GateRun(report, sorted((entry for _, entry in rows), key=lambda entry: entry.path))
 
 
 @dataclass
@@ -255,43 +323,72 @@ def _identity(finding: Finding) -> tuple:
     return (finding.code, finding.path, finding.span, finding.message)
 
 
+BATCH = 2048
+"""Walked entries examined together (their cache lookups batched, their hashing spread over the pool)."""
+
+
 def examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: bool = False,
-            files_and_problems: tuple[list[Path], list[tuple[Path, str]]] | None = None) -> list[DeliveredFile]:
-    """Every delivered file (those of ``files_and_problems``, default: all), hashed, matched to assets and
-    (unmatched, or all with ``identify_all``) scanned; paths shown relative to ``delivery_root``."""
+            walked: Iterable[Walked] | None = None) -> Iterator[DeliveredFile]:
+    """Every delivered file (those of ``walked``, default: the walk of ``delivery``) hashed, matched to assets
+    and (unmatched, or all with ``identify_all``) scanned, streamed in walk order; paths shown relative to
+    ``delivery_root``."""
     from genai_lint.provenance import scan
 
-    root = ctx.project.root
-    files, problems = files_and_problems or walk(delivery)
-    sizes = _sizes(files)
-    candidates = _asset_files_to_hash(ctx, set(sizes.values()))
-    cache = HashCache(root) if ctx.settings.cache else None
-    hashes = _hash_once(files + list(candidates), cache, ctx.settings.quiet)
-    by_hash = _assets_by_hash(ctx.project.assets, candidates, hashes)
-    delivered = [DeliveredFile(path, _shown(path, delivery, delivery_root), problem=problem) for path, problem in problems]
-    for path in files:
-        item = DeliveredFile(path, _shown(path, delivery, delivery_root))
-        digest = hashes.get(path)
-        if isinstance(digest, str):
-            item.sha256 = digest
-            item.size = sizes.get(path, 0)
-            matches = by_hash.get(digest, [])
-            item.assets = [asset for asset, _ in matches]
-            item.frame = next((frame for _, frame in matches if frame is not None), None)
-        else:
-            item.problem = f"cannot be read ({getattr(digest, 'strerror', None) or digest})"
-        if item.sha256 and item.assets and identify_all:
-            item.scan = scan(path)  # for the inventory only: a declared file is judged by its asset
-            item.markers = list(item.scan.markers)
-        elif item.sha256 and not item.assets:
-            item.scan = scan(path)
-            item.markers = list(item.scan.markers)
-            item.problem = item.scan.problem
-            item.accepted = _accepted_unread(item, path.relative_to(delivery).as_posix(), ctx.settings.accept_unread)
-            if item.accepted is not None:
-                item.problem = None
-        delivered.append(item)
-    return delivered
+    shown = _shower(delivery, delivery_root)
+    hasher = Hasher(HashCache(ctx.project.root) if ctx.settings.cache else None, quiet=ctx.settings.quiet)
+    matcher = AssetMatcher(ctx, hasher)
+    try:
+        for batch in _batches(walk(delivery) if walked is None else walked, BATCH):
+            digests = iter(matcher.hash([(entry.path, entry.info) for entry in batch if entry.info is not None]))
+            for entry in batch:
+                item = DeliveredFile(entry.path, shown(entry.rel), problem=entry.problem)
+                if entry.info is not None:
+                    item.size = entry.info.st_size
+                    digest = next(digests)
+                    if isinstance(digest, str):
+                        item.sha256 = digest
+                        matches = matcher.by_hash.get(digest, [])
+                        item.assets = [asset for asset, _ in matches]
+                        item.frame = next((frame for _, frame in matches if frame is not None), None)
+                    else:
+                        item.problem = f"cannot be read ({getattr(digest, 'strerror', None) or digest})"
+                if item.sha256 and item.assets and identify_all:
+                    item.scan = scan(entry.path)  # for the inventory only: a declared file is judged by its asset
+                    item.markers = list(item.scan.markers)
+                elif item.sha256 and not item.assets:
+                    item.scan = scan(entry.path)
+                    item.markers = list(item.scan.markers)
+                    item.problem = item.scan.problem
+                    item.accepted = _accepted_unread(item, entry.rel, ctx.settings.accept_unread)
+                    if item.accepted is not None:
+                        item.problem = None
+                yield item
+    finally:
+        hasher.close()
+
+
+def _batches(entries: Iterable[Walked], size: int) -> Iterator[list[Walked]]:
+    batch: list[Walked] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _shower(delivery: Path, delivery_root: Path) -> Callable[[str], str]:
+    """How a path relative to ``delivery`` (as walked) is shown: relative to ``delivery_root`` (the delivery
+    resolved, or its git top), as valid text."""
+    base = relative(delivery.resolve(), delivery_root)
+
+    def shown(rel: str) -> str:
+        if not rel:
+            return base
+        return valid_text(rel) if base == "." else f"{base}/{valid_text(rel)}"
+
+    return shown
 
 
 def _accepted_unread(item: DeliveredFile, rel: str, globs: dict[str, str]) -> tuple[str, str] | None:
@@ -303,92 +400,72 @@ def _accepted_unread(item: DeliveredFile, rel: str, globs: dict[str, str]) -> tu
 
     if not globs or item.scan is None or item.scan.reader is not None or item.problem is None:
         return None
-    if any(fmt.read is not None for fmt in claimed_by(item.path.suffix.lower())):
+    if any(fmt.read is not None for fmt in claimed_by(Path(item.path).suffix.lower())):
         return None
     return next(((glob, reason) for glob, reason in globs.items()
-                 if fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(item.path.name, glob)), None)
-
-
-def _sizes(paths: list[Path]) -> dict[Path, int]:
-    """Each file's size (a file that cannot be looked at has none: its hashing reports why)."""
-    sizes = {}
-    for path in paths:
-        try:
-            sizes[path] = os.stat(path).st_size
-        except OSError:
-            continue
-    return sizes
-
-
-def _shown(path: Path, delivery: Path, delivery_root: Path) -> str:
-    """``path`` (under ``delivery``, as walked) relative to ``delivery_root`` (the delivery resolved, or its git top)."""
-    return relative(delivery.resolve() / path.relative_to(delivery), delivery_root)
+                 if fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(item.name, glob)), None)
 
 
 Match = tuple[Entry, "int | None"]
 """An asset a delivered file is, and the frame number when the asset is a frame sequence."""
 
 
-def _asset_files_to_hash(ctx: Context, sizes: set[int]) -> dict[Path, list[Match]]:
-    """The production's asset files (and sequence frames) that could equal a delivered file (one of ``sizes``).
-
-    Files of any other size cannot match, so a production far larger than its delivery costs
-    one ``stat`` per asset file, not a hash.
-    """
-    candidates: dict[Path, list[Match]] = {}
-
-    def consider(path: Path, asset: Entry, frame: int | None) -> None:
-        try:
-            if os.stat(path).st_size in sizes:
-                candidates.setdefault(path, []).append((asset, frame))
-        except OSError:
-            pass
-
-    for asset in ctx.project.assets:
-        sequence = ctx.sequence(asset)
-        if sequence is not None:  # a sequence is matched frame by frame, from its real frame files
-            for frame, path in sequence.present.items():
-                consider(path, asset, frame)
-            continue
-        located = ctx.asset_file(asset)
-        if located is not None and located.state == "ok" and located.path is not None:
-            consider(located.path, asset, None)
-    return candidates
-
-
-def _hash_once(paths: list[Path], cache: HashCache | None, quiet: bool) -> dict[Path, str | OSError]:
-    """:func:`hash_files` over ``paths``, reading each file once however many names (hard links) it has."""
-    first: dict[tuple[int, int], Path] = {}
-    alias: dict[Path, Path] = {}
-    for path in dict.fromkeys(paths):
-        try:
-            info = os.stat(path)
-        except OSError:
-            alias[path] = path
-            continue
-        alias[path] = first.setdefault((info.st_dev, info.st_ino), path)
-    hashes = hash_files(list(dict.fromkeys(alias.values())), cache, quiet=quiet)
-    return {path: hashes[original] for path, original in alias.items() if original in hashes}
-
-
-def _assets_by_hash(assets: list[Entry], files: dict[Path, list[Match]],
-                    hashes: dict[Path, str | OSError]) -> dict[str, list[Match]]:
+class AssetMatcher:
     """Every asset under its declared sha256 and under the hash of its real file (each frame of a sequence
-    under its own), each once per hash."""
-    by_hash: dict[str, list[Match]] = {}
+    under its own), each once per hash.
 
-    def put(digest: str, match: Match) -> None:
-        listed = by_hash.setdefault(digest, [])
+    The production's asset files are stat'ed once; those of a size no delivered file has are never
+    hashed (a production far larger than its delivery costs one ``stat`` per asset file), the others
+    when the first delivered file of their size comes past. A delivered file that is a hard link to
+    an asset file is not read again."""
+
+    def __init__(self, ctx: Context, hasher: Hasher):
+        self.hasher = hasher
+        self.by_hash: dict[str, list[Match]] = {}
+        self.candidates: dict[str, list[Match]] = {}
+        self.by_size: dict[int, dict[str, os.stat_result]] = {}
+        self.by_inode: dict[tuple[int, int], str | OSError] = {}
+        for asset in ctx.project.assets:
+            declared = asset.get("sha256")
+            if isinstance(declared, str):
+                self._put(declared.lower(), (asset, None))
+        for asset in ctx.project.assets:
+            sequence = ctx.sequence(asset)
+            if sequence is not None:  # a sequence is matched frame by frame, from its real frame files
+                for frame, path in sequence.present.items():
+                    self._consider(os.fspath(path), (asset, frame))
+                continue
+            located = ctx.asset_file(asset)
+            if located is not None and located.state == "ok" and located.path is not None:
+                self._consider(os.fspath(located.path), (asset, None))
+
+    def _consider(self, path: str, match: Match) -> None:
+        if path not in self.candidates:
+            try:
+                info = os.stat(path)
+            except OSError:
+                return
+            self.by_size.setdefault(info.st_size, {})[path] = info
+        self.candidates.setdefault(path, []).append(match)
+
+    def _put(self, digest: str, match: Match) -> None:
+        listed = self.by_hash.setdefault(digest, [])
         if not any(other is match[0] for other, _ in listed):
             listed.append(match)
 
-    for asset in assets:
-        declared = asset.get("sha256")
-        if isinstance(declared, str):
-            put(declared.lower(), (asset, None))
-    for path, owners in files.items():
-        actual = hashes.get(path)
-        if isinstance(actual, str):
-            for match in owners:
-                put(actual, match)
-    return by_hash
+    def hash(self, files: list[tuple[str, os.stat_result]]) -> list[str | OSError]:
+        """The hash of each delivered file (path and stat), the asset files of their sizes hashed first."""
+        for size in {info.st_size for _, info in files}:
+            waiting = self.by_size.pop(size, None)
+            if waiting:
+                stated = list(waiting.items())
+                for (path, info), digest in zip(stated, self.hasher.hash(stated)):
+                    self.by_inode.setdefault((info.st_dev, info.st_ino), digest)
+                    if isinstance(digest, str):
+                        for match in self.candidates[path]:
+                            self._put(digest, match)
+        known = [self.by_inode.get((info.st_dev, info.st_ino)) for _, info in files]
+        todo = [number for number, digest in enumerate(known) if digest is None]
+        for number, digest in zip(todo, self.hasher.hash([files[number] for number in todo])):
+            known[number] = digest
+        return known  # type: ignore[return-value]

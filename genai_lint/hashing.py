@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import sys
 import time
 from pathlib import Path
@@ -24,12 +26,16 @@ CHUNK = 1 << 20
 CACHE_FILE = "hashes-v2.sqlite"
 
 
-def sha256_file(path: Path, progress: Progress | None = None) -> str:
-    """Hex SHA-256 of the file at ``path``. Raises :class:`OSError` when it cannot be read."""
+def sha256_file(path: str | Path, progress: Progress | None = None) -> str:
+    """Hex SHA-256 of the regular file at ``path``. Raises :class:`OSError` when it cannot be read; a FIFO
+    or device is refused, never waited on."""
     digest = hashlib.sha256()
-    buffer = bytearray(CHUNK)
-    view = memoryview(buffer)
-    with open(path, "rb", buffering=0) as stream:
+    with open(path, "rb", buffering=0, opener=_open_nonblocking) as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        buffer = bytearray(min(CHUNK, info.st_size + 1))  # a small file needs no 1 MiB buffer
+        view = memoryview(buffer)
         while True:
             count = stream.readinto(buffer)
             if not count:
@@ -40,7 +46,12 @@ def sha256_file(path: Path, progress: Progress | None = None) -> str:
     return digest.hexdigest()
 
 
-def _key(path: Path) -> str:
+def _open_nonblocking(path: str, flags: int) -> int:
+    """Open without waiting: a FIFO swapped in for a file has no writer to wait for."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _key(path: str | Path) -> str:
     """The cache key of ``path``: its text, with the bytes of a name that is not UTF-8 escaped (SQLite needs UTF-8)."""
     text = str(path)
     try:
@@ -63,6 +74,10 @@ TICKS = 10_000
 """Budget of one statement, in progress-handler calls of 1,000 SQLite instructions each (about 0.1 s)."""
 BATCH = 5_000
 """Rows written per statement budget."""
+FLUSH_EVERY = 20_000
+"""Rows remembered before they are written (memory stays bounded on a delivery of millions of files)."""
+LOOKUP_BATCH = 16
+"""Paths looked up per statement (SQLite's variable limit, lowered below, is 16)."""
 SCHEMA = {
     ("table", "hashes"): "CREATE TABLE hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
                          " ctime_ns INTEGER, inode INTEGER, device INTEGER, sha256 TEXT)",
@@ -97,37 +112,54 @@ class HashCache:
         self.distrusted: str | None = None
         self._reader = None
         self._pending: list[tuple] = []
+        self._rebuilt = False
 
-    def lookup(self, path: Path, info: os.stat_result) -> str | None:
+    def lookup(self, path: str | Path, info: os.stat_result) -> str | None:
+        return self.lookup_many([(path, info)])[0]
+
+    def lookup_many(self, files: list[tuple[str | Path, os.stat_result]]) -> list[str | None]:
+        """The remembered hash of each of ``files`` (path and stat) whose identity is unchanged, else ``None``;
+        :data:`LOOKUP_BATCH` paths per statement."""
+        found: list[str | None] = [None] * len(files)
         db = self._read_connection()
         if db is None:
-            return None
+            return found
         import sqlite3
 
+        keys = [_key(path) for path, _ in files]
+        rows: dict[object, tuple] = {}
         try:
-            row = self._run(db, "SELECT size, mtime_ns, ctime_ns, inode, device, sha256 FROM hashes WHERE path = ?",
-                            (_key(path),)).fetchone()
+            for start in range(0, len(keys), LOOKUP_BATCH):
+                chunk = keys[start:start + LOOKUP_BATCH]
+                sql = ("SELECT path, size, mtime_ns, ctime_ns, inode, device, sha256 FROM hashes WHERE path IN "
+                       f"({', '.join('?' * len(chunk))})")
+                rows.update((row[0], row[1:]) for row in self._run(db, sql, chunk).fetchall())
         except sqlite3.Error as exc:
             if not _busy(exc):
                 self._distrust(f"it cannot be read ({exc})")
-            return None
-        if row and tuple(row[:5]) == _identity(info) and isinstance(row[5], str) and len(row[5]) == 64:
-            return row[5]
-        return None
+            return found
+        for number, (key, (_, info)) in enumerate(zip(keys, files)):
+            row = rows.get(key)
+            if row and tuple(row[:5]) == _identity(info) and isinstance(row[5], str) and len(row[5]) == 64:
+                found[number] = row[5]
+        return found
 
-    def remember(self, path: Path, info: os.stat_result, digest: str, hashed_at_ns: int) -> None:
+    def remember(self, path: str | Path, info: os.stat_result, digest: str, hashed_at_ns: int) -> None:
         """Remember ``digest`` for the file with ``info``, unless it changed just before ``hashed_at_ns``."""
         settle = SETTLED_NS if info.st_ctime_ns % 1_000_000_000 else 2_000_000_000
         if hashed_at_ns - max(info.st_ctime_ns, info.st_mtime_ns) > settle:
             self._pending.append((_key(path), *_identity(info), digest))
+            if len(self._pending) >= FLUSH_EVERY:
+                self.flush()
 
     def flush(self) -> None:
         """Write what was learnt, into a database this checkout makes anew if the old one was not trusted."""
         pending, self._pending = self._pending, []
         if not self.create:
             return
-        if self.distrusted is not None:
+        if self.distrusted is not None and not self._rebuilt:
             self._discard()
+            self._rebuilt = True
         if not pending:
             return
         import sqlite3
@@ -346,49 +378,82 @@ def hash_files(paths: Iterable[Path], cache: HashCache | None = None, quiet: boo
                workers: int | None = None) -> dict[Path, str | OSError]:
     """SHA-256 of every file in ``paths`` (or the OSError that stopped it), using and filling ``cache``."""
     results: dict[Path, str | OSError] = {}
-    started = time.time_ns()
-    todo: list[tuple[Path, os.stat_result]] = []
+    stated: list[tuple[Path, os.stat_result]] = []
     for path in dict.fromkeys(paths):
         try:
-            info = os.stat(path)
+            stated.append((path, os.stat(path)))
         except OSError as exc:
             results[path] = exc
-            continue
-        cached = cache.lookup(path, info) if cache is not None else None
-        if cached is not None:
-            results[path] = cached
-        else:
-            todo.append((path, info))
-    if not todo:
-        if cache is not None:
-            cache.close()
-        return results
-    progress = Progress(len(todo), sum(info.st_size for _, info in todo), show_progress(quiet))
-
-    def work(item: tuple[Path, os.stat_result]) -> tuple[Path, os.stat_result, str | OSError]:
-        path, info = item
-        try:
-            digest: str | OSError = sha256_file(path, progress)
-        except OSError as exc:
-            digest = exc
-        progress.file_done()
-        return path, info, digest
-
-    threads = workers or min(len(todo), os.cpu_count() or 1)
-    if threads <= 1:
-        done = map(work, todo)
-    else:
-        from concurrent.futures import ThreadPoolExecutor
-
-        pool = ThreadPoolExecutor(max_workers=threads)
-        done = pool.map(work, sorted(todo, key=lambda item: -item[1].st_size))
-    for path, info, digest in done:
-        results[path] = digest
-        if cache is not None and isinstance(digest, str):
-            cache.remember(path, info, digest, started)
-    if threads > 1:
-        pool.shutdown()
-    progress.close()
-    if cache is not None:
-        cache.close()
+    hasher = Hasher(cache, workers, quiet=quiet)
+    try:
+        results.update(zip((path for path, _ in stated), hasher.hash(stated)))
+    finally:
+        hasher.close()
     return results
+
+
+SMALL_GROUP = 256
+"""Small files hashed by one task of the thread pool (a task per file would cost more than the hashing)."""
+
+
+class Hasher:
+    """Hashes batches of stat'ed files through ``cache``: remembered ones looked up together, the others
+    read on a thread pool kept for the whole run (large files one per task, small ones in groups)."""
+
+    def __init__(self, cache: HashCache | None, workers: int | None = None, quiet: bool = True):
+        self.cache = cache
+        self.workers = workers or os.cpu_count() or 1
+        self.quiet = quiet
+        self._pool = None
+
+    def hash(self, files: list[tuple[str | Path, os.stat_result]]) -> list[str | OSError]:
+        """The SHA-256 of each of ``files`` (path and its stat), or the OSError that stopped it, in order."""
+        results: list[str | OSError | None] = (self.cache.lookup_many(files) if self.cache is not None
+                                               else [None] * len(files))
+        todo = sorted((number for number, digest in enumerate(results) if digest is None),
+                      key=lambda number: -files[number][1].st_size)
+        if not todo:
+            return results  # type: ignore[return-value]
+        started = time.time_ns()
+        progress = Progress(len(todo), sum(files[number][1].st_size for number in todo), show_progress(self.quiet))
+        groups: list[list[int]] = [[]]
+        for number in todo:
+            if files[number][1].st_size >= CHUNK or len(groups[-1]) >= SMALL_GROUP:
+                groups.append([])
+            groups[-1].append(number)
+
+        def work(group: list[int]) -> list[str | OSError]:
+            done: list[str | OSError] = []
+            for number in group:
+                path, info = files[number]
+                try:
+                    done.append(sha256_file(path, progress))
+                except OSError as exc:
+                    done.append(exc)
+                progress.file_done()
+            return done
+
+        groups = [group for group in groups if group]
+        if self.workers > 1 and len(groups) > 1:
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(max_workers=self.workers)
+            finished = self._pool.map(work, groups)
+        else:
+            finished = map(work, groups)
+        for group, digests in zip(groups, finished):
+            for number, digest in zip(group, digests):
+                results[number] = digest
+                if self.cache is not None and isinstance(digest, str):
+                    self.cache.remember(files[number][0], files[number][1], digest, started)
+        progress.close()
+        return results  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Stop the pool and write what the cache learnt."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        if self.cache is not None:
+            self.cache.close()

@@ -1,10 +1,13 @@
 """The delivery gate spread over machines: ``gate --shard K/N`` examines a share, ``gate merge`` judges the whole.
 
-A shard walks the whole delivery (names and sizes only), examines the files whose path relative
-to the delivery falls in its share (hash, match, scan: the costly part) and writes what it learnt
-as a *part*. ``gate merge`` checks that the parts are one complete set made from the same
-delivery, tool version and production (manifests and configuration), puts the files back in walk
-order and judges them exactly as an unsharded run does, so the report is the same.
+A shard walks the whole delivery (names and sizes only, one ``lstat`` each), examines the files
+whose path relative to the delivery falls in its share (hash, match, scan: the costly part) and
+writes what it learnt as a *part*, with a fingerprint of every share of the listing it walked.
+``gate merge`` checks that the parts are one complete set made from the same delivery, tool
+version and production (manifests and configuration), that each part's files are exactly the
+share the other parts saw (the fingerprint of a part's own records must be its share's), puts
+the files back in walk order and judges them exactly as an unsharded run does, so the report is
+the same. The merge reads the parts only: it never walks the delivery again.
 """
 
 from __future__ import annotations
@@ -12,17 +15,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import deque
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from genai_lint import __version__
 from genai_lint.config import ConfigError
 from genai_lint.context import Context
 from genai_lint.project import Entry
-from genai_lint.gate import DeliveredFile, GateRun, delivery_root_of, examine, judge, production, walk
+from genai_lint.gate import DeliveredFile, GateRun, Verdicts, Walked, delivery_root_of, examine, production, walk
 
-PART_FORMAT = "genai-lint gate part 1"
+PART_FORMAT = "genai-lint gate part 2"
 MAX_PART_BYTES = 2 * 1024**3
 
 
@@ -37,12 +41,11 @@ def parse_shard(text: str) -> tuple[int, int]:
     return k, n
 
 
-def in_shard(relative: str, shard: tuple[int, int]) -> bool:
-    """Whether the file at ``relative`` (to the delivery folder) is in ``shard``: by a hash of the path, the same
-    on every machine and for every N."""
-    k, n = shard
+def shard_of(relative: str, count: int) -> int:
+    """The share (1 to ``count``) of the file at ``relative`` (to the delivery folder): by a hash of the path,
+    the same on every machine."""
     digest = hashlib.sha256(os.fsencode(relative)).digest()
-    return int.from_bytes(digest[:8], "big") % n == k - 1
+    return int.from_bytes(digest[:8], "big") % count + 1
 
 
 def run_shard(delivery: Path, project_dir: str | None, overrides: dict[str, Any], config: Path | None,
@@ -50,16 +53,20 @@ def run_shard(delivery: Path, project_dir: str | None, overrides: dict[str, Any]
     """Examine the share ``shard`` of ``delivery``; the part to write."""
     ctx = production(project_dir, overrides, config)
     delivery_root = delivery_root_of(delivery)
-    folder = delivery.absolute()
-    files, problems = walk(folder)
-    order = {path: number for number, path in enumerate([path for path, _ in problems] + files)}
-    mine = [path for path in files if in_shard(_relative(path, folder), shard)]
-    troubles = [(path, problem) for path, problem in problems if in_shard(_relative(path, folder), shard)]
-    delivered = examine(folder, delivery_root, ctx, files_and_problems=(mine, troubles))
+    listing = Listing(shard[1])
+    waiting: deque[tuple[int, Walked]] = deque()
+
+    def mine() -> Iterator[Walked]:
+        for order, entry in enumerate(walk(delivery.absolute())):
+            if listing.add(entry) == shard[0]:
+                waiting.append((order, entry))
+                yield entry
+
+    files = [_record(item, *waiting.popleft())  # examine yields one file per walked entry, in order
+             for item in examine(delivery.absolute(), delivery_root, ctx, walked=mine())]
     return {"format": PART_FORMAT, "tool_version": __version__, "shard": list(shard),
-            "delivery": _listing(folder, files, problems), "production": _production(ctx),
-            "delivery_label": str(delivery), "delivery_root": str(delivery_root),
-            "files": [_record(item, order[item.path]) for item in delivered]}
+            "delivery": listing.shares(), "production": _production(ctx),
+            "delivery_label": str(delivery), "delivery_root": str(delivery_root), "files": files}
 
 
 def merge(parts: list[Path], project_dir: str | None, overrides: dict[str, Any], config: Path | None) -> GateRun:
@@ -88,29 +95,56 @@ def merge(parts: list[Path], project_dir: str | None, overrides: dict[str, Any],
     delivery_root = Path(first["delivery_root"])
     by_place = {(asset.manifest.rel, asset.index): asset for asset in ctx.project.assets}
     try:
+        for path, part in loaded:
+            if not _share_matches(part, total):
+                raise ConfigError(f"{path}: its files are not the share {part['shard'][0]}/{total} of the delivery "
+                                  f"the parts walked; make the parts again")
         records = sorted((record for _, part in loaded for record in part["files"]), key=lambda record: record["order"])
-        delivered = [_item(record, by_place, delivery_root) for record in records]
-    except (KeyError, TypeError, ValueError, AttributeError):
+        verdicts = Verdicts(ctx)
+        for record in records:
+            verdicts.add(_item(record, by_place, delivery_root))
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         raise ConfigError("a part is damaged (its files do not read back); make the parts again") from None
-    return judge(delivered, ctx, first["delivery_label"], delivery_root)
+    return verdicts.run(first["delivery_label"], delivery_root)
 
 
-def _relative(path: Path, folder: Path) -> str:
-    return path.relative_to(folder).as_posix()
+class Listing:
+    """A fingerprint of each share of the delivery as walked: every file's path and size, every problem's
+    path and text, by share, in walk order. Paths are fingerprinted as their bytes, each field ended by a
+    NUL (which no name holds), so two different listings never write the same bytes."""
+
+    def __init__(self, count: int):
+        self.digests = [hashlib.sha256() for _ in range(count)]
+
+    def add(self, entry: Walked) -> int:
+        """Fingerprint ``entry`` into its share; the share's number (1 to N)."""
+        share = shard_of(entry.rel, len(self.digests))
+        self.digests[share - 1].update(_fingerprint(entry.rel, entry.info.st_size if entry.info else None,
+                                                    entry.problem))
+        return share
+
+    def shares(self) -> list[str]:
+        return [digest.hexdigest() for digest in self.digests]
 
 
-def _listing(folder: Path, files: list[Path], problems: list[tuple[Path, str]]) -> str:
-    """A fingerprint of the delivery as walked: every file's path and size, every problem's path."""
+def _fingerprint(rel: str, size: int | None, problem: str | None) -> bytes:
+    if problem is not None:
+        return b"problem\0" + os.fsencode(rel) + b"\0" + problem.encode("utf-8", "replace") + b"\0"
+    return b"file\0" + os.fsencode(rel) + b"\0%d\0" % size
+
+
+def _share_matches(part: dict, total: int) -> bool:
+    """Whether the part's records are exactly its share of the listing every part walked, in walk order."""
+    share = part["shard"][0]
     digest = hashlib.sha256()
-    for path in files:
-        try:
-            size = os.lstat(path).st_size
-        except OSError:
-            size = -1
-        digest.update(os.fsencode(_relative(path, folder)) + b"\0%d\n" % size)
-    for path, problem in problems:
-        digest.update(os.fsencode(_relative(path, folder)) + b"\0" + problem.encode("utf-8", "replace") + b"\n")
-    return digest.hexdigest()
+    last = -1
+    for record in part["files"]:
+        rel, order, (size, problem) = record["rel"], record["order"], record["walked"]
+        if not isinstance(rel, str) or not isinstance(order, int) or order <= last or shard_of(rel, total) != share:
+            return False
+        last = order
+        digest.update(_fingerprint(rel, size, problem))
+    return digest.hexdigest() == part["delivery"][share - 1]
 
 
 def _production(ctx: Context) -> str:
@@ -127,8 +161,9 @@ def _production(ctx: Context) -> str:
     return digest.hexdigest()
 
 
-def _record(item: DeliveredFile, order: int) -> dict:
-    return {"order": order, "shown": item.shown, "size": item.size, "sha256": item.sha256, "problem": item.problem,
+def _record(item: DeliveredFile, order: int, walked: Walked) -> dict:
+    return {"order": order, "rel": walked.rel, "walked": [walked.info.st_size if walked.info else None, walked.problem],
+            "shown": item.shown, "size": item.size, "sha256": item.sha256, "problem": item.problem,
             "frame": item.frame, "accepted": list(item.accepted) if item.accepted else None,
             "assets": [[asset.manifest.rel, asset.index] for asset in item.assets],
             "scan": asdict(item.scan) if item.scan is not None else None}
@@ -142,7 +177,7 @@ def _item(record: dict, by_place: dict[tuple[str, int], Entry], delivery_root: P
         fields = dict(record["scan"])
         fields["markers"] = tuple(Marker(**marker) for marker in fields["markers"])
         scan = Scan(**fields)
-    return DeliveredFile(delivery_root / record["shown"], record["shown"], sha256=record["sha256"],
+    return DeliveredFile(os.path.join(delivery_root, record["shown"]), record["shown"], sha256=record["sha256"],
                          problem=record["problem"], assets=[by_place[tuple(place)] for place in record["assets"]],
                          markers=list(scan.markers) if scan is not None else [], scan=scan, frame=record["frame"],
                          size=record["size"], accepted=tuple(record["accepted"]) if record["accepted"] else None)

@@ -113,7 +113,7 @@ def marking_stripped(delivered: DeliveredFile, ctx: Context) -> Iterator[Finding
     """
     if delivered.scan is None or delivered.problem or any(m.kind in MARKING_KINDS for m in delivered.markers):
         return
-    for asset in ctx.assets_named(delivered.path.name):
+    for asset in ctx.assets_named(delivered.name):
         if final_path(asset) is None or not distributed_in_eu(asset.manifest, ctx):
             continue
         marked = _marking_of(asset, ctx)
