@@ -12,7 +12,7 @@ from pathlib import Path
 
 from genai_lint.findings import FILE_START, Finding, Span
 from genai_lint.project import Entry, Manifest, Project
-from genai_lint.sequences import FramesError, Pattern, frames_on_disk, parse_frames, parse_pattern, sequence_digest
+from genai_lint.sequences import FramesError, Pattern, frame_candidates, frames_on_disk, parse_frames, parse_pattern, sequence_digest
 from genai_lint.watchlist import CompiledWatchlist
 
 APPROVED, EXPIRED = "approved", "expired"
@@ -72,6 +72,8 @@ class Context:
         self._locator = _Locator(project.root)
         self._clearances: dict[int, dict[str, str]] = {}
         self._hashes: dict[Path, str | OSError] | None = None
+        self.known_hashes: dict[str, str] = {}
+        """SHA-256 of production files already hashed in this run by another pass (the gate's matching)."""
         self._sequences: dict[int, SequenceFiles | None] = {}
 
     # Reporting -----------------------------------------------------------------------------
@@ -233,7 +235,7 @@ class Context:
         hashed now, this sequence's alone (the gate asks about the delivered sequences only)."""
         known = self._hashes or {}
         paths = [sequence.present[frame] for frame in sequence.declared]
-        todo = [path for path in paths if path not in known]
+        todo = [path for path in paths if path not in known and os.fspath(path) not in self.known_hashes]
         if todo:
             from genai_lint.hashing import HashCache, hash_files
 
@@ -241,7 +243,7 @@ class Context:
             known = {**known, **hash_files(todo, cache, quiet=self.settings.quiet)}
         digests: dict[int, str] = {}
         for frame, path in zip(sequence.declared, paths):
-            digest = known.get(path)
+            digest = known.get(path) or self.known_hashes.get(os.fspath(path))
             if not isinstance(digest, str):
                 return digest if isinstance(digest, OSError) else OSError(f"{path} was not hashed")
             digests[frame] = digest
@@ -318,6 +320,8 @@ class _Locator:
         self.root = str(root)
         self.real_root = os.path.realpath(root)
         self.folders: dict[str, str] = {}
+        self.listings: dict[str, list[str]] = {}
+        """Each sequence folder's names, listed once however many sequences it holds."""
 
     def inside(self, real: str) -> bool:
         return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
@@ -339,7 +343,9 @@ class _Locator:
     def frames(self, folder: str, pattern: Pattern) -> dict[int, Path]:
         """The frames of ``pattern`` in the real ``folder`` that are readable regular files inside the root."""
         found: dict[int, Path] = {}
-        for frame, name in frames_on_disk(folder, pattern).items():
+        if folder not in self.listings:
+            self.listings[folder] = frame_candidates(folder)
+        for frame, name in frames_on_disk(folder, pattern, self.listings[folder]).items():
             path = os.path.join(folder, name)
             real = os.path.realpath(path) if os.path.islink(path) else path
             if self.inside(real) and os.path.isfile(real):

@@ -93,16 +93,16 @@ def walk(delivery: Path) -> Iterator[Walked]:
         if special(top, os.lstat(top).st_dev):
             yield Walked("", top, problem=SPECIAL_FILE_SYSTEM)
             return
-        stack = [("", iter(_sorted_entries(top)))]
+        stack = [("", _sorted_entries(top))]
     except OSError as exc:
         yield Walked("", top, problem=f"cannot be read ({exc.strerror})")
         return
     while stack:
         prefix, entries = stack[-1]
-        entry = next(entries, None)
-        if entry is None:
+        if not entries:
             stack.pop()
             continue
+        entry = entries.pop()  # a visited entry (and the stat it cached) is let go
         rel = prefix + entry.name
         try:
             if entry.is_symlink():
@@ -117,7 +117,7 @@ def walk(delivery: Path) -> Iterator[Walked]:
                 if special(entry.path, info.st_dev):
                     yield Walked(rel, entry.path, problem=SPECIAL_FILE_SYSTEM)
                 else:
-                    stack.append((rel + "/", iter(_sorted_entries(entry.path))))
+                    stack.append((rel + "/", _sorted_entries(entry.path)))
             elif stat.S_ISREG(info.st_mode):
                 yield Walked(rel, entry.path, info)
             else:
@@ -134,7 +134,8 @@ def _leads_to_folder(entry: os.DirEntry) -> bool:
 
 
 def _sorted_entries(folder: str) -> list[os.DirEntry]:
-    """The entries of ``folder`` in the order of the paths below it as text (a folder sorts as ``name/``)."""
+    """The entries of ``folder`` in the reverse order of the paths below it as text (a folder sorts as ``name/``),
+    to be popped."""
     with os.scandir(folder) as listing:
         entries = list(listing)
 
@@ -144,7 +145,7 @@ def _sorted_entries(folder: str) -> list[os.DirEntry]:
         except OSError:
             return entry.name
 
-    return sorted(entries, key=key)
+    return sorted(entries, key=key, reverse=True)
 
 
 def _symlink_problem(path: Path, real_root: Path) -> str | None:
@@ -323,7 +324,7 @@ def _identity(finding: Finding) -> tuple:
     return (finding.code, finding.path, finding.span, finding.message)
 
 
-BATCH = 2048
+BATCH = 1024
 """Walked entries examined together (their cache lookups batched, their hashing spread over the pool)."""
 
 
@@ -363,6 +364,7 @@ def examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: boo
                     if item.accepted is not None:
                         item.problem = None
                 yield item
+            batch = digests = None  # type: ignore[assignment]  # freed before the walk gathers the next batch
     finally:
         hasher.close()
 
@@ -420,6 +422,7 @@ class AssetMatcher:
     an asset file is not read again."""
 
     def __init__(self, ctx: Context, hasher: Hasher):
+        self.ctx = ctx
         self.hasher = hasher
         self.by_hash: dict[str, list[Match]] = {}
         self.candidates: dict[str, list[Match]] = {}
@@ -462,6 +465,7 @@ class AssetMatcher:
                 for (path, info), digest in zip(stated, self.hasher.hash(stated)):
                     self.by_inode.setdefault((info.st_dev, info.st_ino), digest)
                     if isinstance(digest, str):
+                        self.ctx.known_hashes[path] = digest
                         for match in self.candidates[path]:
                             self._put(digest, match)
         known = [self.by_inode.get((info.st_dev, info.st_ino)) for _, info in files]

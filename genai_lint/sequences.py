@@ -8,6 +8,7 @@ order, ``<frame number> <sha256 of that frame's file>\\n`` (:func:`sequence_dige
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
@@ -107,18 +108,32 @@ def ranges(frames: Iterable[int]) -> Iterator[tuple[int, int]]:
         yield run[0], run[1]
 
 
-def frames_on_disk(folder: str, pattern: Pattern) -> dict[int, str]:
-    """The names in ``folder`` that are frames of ``pattern`` (regular files or symlinks): frame number to name."""
+def frames_on_disk(folder: str, pattern: Pattern, names: list[str] | None = None) -> dict[int, str]:
+    """The names in ``folder`` that are frames of ``pattern`` (regular files or symlinks): frame number to name.
+    ``names``: the folder's :func:`frame_candidates`, when already listed (many sequences share a folder)."""
     found: dict[int, str] = {}
+    names = frame_candidates(folder) if names is None else names
+    for position in range(bisect.bisect_left(names, pattern.prefix), len(names)):
+        name = names[position]
+        if not name.startswith(pattern.prefix):
+            break
+        frame = pattern.frame_of(name)
+        if frame is not None:
+            found[frame] = name
+    return found
+
+
+def frame_candidates(folder: str) -> list[str]:
+    """The sorted names of the regular files and symlinks in ``folder`` (none when it cannot be listed)."""
+    names = []
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
-                frame = pattern.frame_of(entry.name)
-                if frame is not None and (entry.is_symlink() or entry.is_file(follow_symlinks=False)):
-                    found[frame] = entry.name
+                if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+                    names.append(entry.name)
     except OSError:
         pass
-    return found
+    return sorted(names)
 
 
 def sequence_digest(frame_digests: Iterable[tuple[int, str]]) -> str:

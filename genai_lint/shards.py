@@ -185,8 +185,8 @@ def _item(record: dict, by_place: dict[tuple[str, int], Entry], delivery_root: P
 
 def _read_part(path: Path) -> tuple[Path, dict]:
     try:
-        with open(path, "rb") as stream:
-            raw = stream.read(MAX_PART_BYTES + 1)
+        with open(path, "rb") as stream:  # read as large as the file, never a 2 GiB buffer up front
+            raw = stream.read(min(os.fstat(stream.fileno()).st_size, MAX_PART_BYTES) + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
