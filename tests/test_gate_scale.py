@@ -3,7 +3,6 @@ never timed), and a streamed walk whose order is the paths' order."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import struct
 import tracemalloc
@@ -12,36 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import ASSET_BYTES, CLEAN, run_cli
 from genai_lint import gate, hashing
-
-MANIFEST = """manifest_version: 1
-production:
-  id: scale
-tools:
-  - id: comp
-    name: Local comp tool
-    environment: local
-    data_handling: {{trains_on_inputs: false, trains_on_outputs: false, retains_inputs: false, evidence: "local"}}
-approvals:
-  - id: APR-1
-    scopes: [final-deliverable]
-    granted_by: Studio Legal
-    granted_on: "2026-01-01"
-    reference: LEG-1
-assets:
-  - id: PLATE-1
-    path: plate.png
-    sha256: "{digest}"
-    tool: comp
-    media: image
-    purpose: final
-    deliverable: true
-    created: "2026-01-10"
-    disclosed_on: "2026-01-10"
-    approvals: [APR-1]
-"""
-
 
 def png(pixel: int) -> bytes:
     """A valid one-pixel PNG without metadata: the scanner reads it and finds nothing to report."""
@@ -54,19 +25,18 @@ def png(pixel: int) -> bytes:
 
 def production(folder: Path) -> Path:
     folder.mkdir()
-    (folder / "plate.png").write_bytes(png(7))
-    (folder / "genai-manifest.yaml").write_text(MANIFEST.format(digest=hashlib.sha256(png(7)).hexdigest()))
+    (folder / "a.png").write_bytes(ASSET_BYTES)
+    (folder / "genai-manifest.yaml").write_text(CLEAN)
     return folder
 
 
 def delivery(folder: Path, files: int) -> Path:
-    """``files`` clean files, 100 a folder, plus the production's approved plate."""
+    """``files`` clean files (readable, no provenance, no asset's), 100 a folder."""
     for number in range(files):
         sub = folder / f"shot{number // 100:04d}"
         if number % 100 == 0:
             sub.mkdir(parents=True)
         (sub / f"frame.{number:06d}.png").write_bytes(png(number % 251))
-    (folder / "plate.png").write_bytes(png(7))
     return folder
 
 
