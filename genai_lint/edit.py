@@ -64,7 +64,7 @@ class Source:
         return self.bom + (self.lead + text).encode(self.codec)
 
     def load(self) -> Document:
-        return load(self.path, self.text)
+        return load(self.path, self.text, keep_tree=True)
 
 
 class Editor:

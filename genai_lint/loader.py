@@ -9,7 +9,11 @@ built from the nodes by a small constructor of our own, so that
 * aliases are shared, and a document whose aliases or merge keys expand past one budget of nodes
   and characters is rejected (M001), merges before they are copied;
 * tags that would build objects (``!!python/object``...) are rejected, never constructed;
-* positions stay outside the data: :meth:`Document.span` walks the kept node tree on demand.
+* positions stay outside the data, and the node tree is not kept whole: once the data is built,
+  every collection two levels down (an asset, a tool, an approval...) is replaced by an
+  :class:`EntryStub` that knows where its text is, and is composed again from the kept text, alone,
+  when a position inside it is asked for (:meth:`Document.span`). A document with aliases keeps
+  its whole tree, as an entry's text may then not compose alone.
 """
 
 from __future__ import annotations
@@ -74,13 +78,35 @@ class DuplicateKey(namedtuple("DuplicateKey", "key path first second")):
     __slots__ = ()
 
 
-class Document:
-    """A loaded manifest: plain data, and the node tree for positions.
+class EntryStub:
+    """A collection two levels down (``('assets', 37)``, ``('production', 'crew')``) left out of the kept tree.
 
-    ``hidden`` lists the invisible characters (bidirectional controls, zero-width) and where they
-    are written; ``source`` is the text, kept when the data came from a cache (the node tree is
-    composed from it on demand); ``keys``, per large mapping node looked up, maps key text to
-    (key node, value node), built once (no re-scan per finding).
+    It keeps the marks of the node it replaces; the entry is composed again from its text alone
+    when a position inside it is asked for (:func:`compose_entry`): a few hundred bytes kept where
+    the tree holds about 17 KB per asset.
+    """
+
+    __slots__ = ("id", "tag", "start_mark", "end_mark")
+
+    def __init__(self, node: Any):
+        self.id, self.tag, self.start_mark, self.end_mark = node.id, node.tag, node.start_mark, node.end_mark
+
+
+ENTRIES_COMPOSED = 8
+"""Entries a document keeps composed at once (the rules ask for the positions of one asset after another)."""
+
+
+class Document:
+    """A loaded manifest: plain data, its text, and the node tree down to its entries for positions.
+
+    ``root`` is the node tree: whole, or with its entries left out as :class:`EntryStub` (``outlined``),
+    or ``None`` until composed, for data that came from a cache. ``hidden`` lists the invisible
+    characters (bidirectional controls, zero-width) and where they are written; ``source`` is the text
+    the data was read from (entries, and for data from a cache the tree, are composed from it);
+    ``keys``, per large mapping node looked up, maps key text to (key node, value node), built once
+    (no re-scan per finding); ``composed`` holds the entries composed last, newest last, at most
+    :data:`ENTRIES_COMPOSED`, as [node tree, whether its positions are the whole text's yet] (a span
+    is worked out without moving every node of the entry).
     """
 
     def __init__(self, path: Path, data: Any, root: Any, duplicates: list[DuplicateKey] | None = None,
@@ -92,18 +118,77 @@ class Document:
         self.hidden: list[tuple[Span, str]] = [] if hidden is None else hidden
         self.source = source
         self.keys: dict[int, dict] = {}
+        self.outlined = False
+        self.composed: dict[EntryStub, list] = {}
+
+    def tree(self) -> Any:
+        """The whole node tree (composed from the text when it was left outlined): for an edit or a search."""
+        if (self.root is None or self.outlined) and self.source is not None:
+            self._replace_root(_compose(self.source), outlined=False)
+        return self.root
 
     def node(self, path: tuple) -> tuple[Any, Any, int]:
         """The deepest (key node, value node) reachable along ``path``, and how many steps it took."""
+        key_node, _, node, within, reached = self._walk(path)
+        if isinstance(node, EntryStub):
+            within = node
+            if self._composed(within) is None:  # the whole tree replaced the outline
+                return self.node(path)
+        elif self.outlined and reached < 2 and node is not None and node.id != "scalar":
+            self.tree()  # a collection above the entries holds stubs: only the whole tree has all its nodes
+            return self.node(path)
+        if within is not None:  # the entry's nodes get the positions they have in the whole text
+            composed = self.composed[within]
+            if not composed[1]:
+                start = within.start_mark
+                _shift(composed[0], start.line, start.index - start.column, type(start))
+                composed[1] = True
+            if node is within:
+                node = composed[0]
+        return key_node, node, reached
+
+    def _walk(self, path: tuple) -> tuple[Any, EntryStub | None, Any, EntryStub | None, int]:
+        """Like :meth:`node`, but the last node reached may be an :class:`EntryStub`, and nodes may be those of
+        an entry composed alone, with positions relative to its first line: each node is followed by the
+        stub of that entry, or ``None`` when its positions are the whole text's (see :func:`_span`)."""
         if self.root is None and self.source is not None:
-            self.root, self.source = _compose(self.source), None
-        key_node, node = None, self.root
+            loaded = load(self.path, self.source)
+            self._replace_root(loaded.root, loaded.outlined)
+        key_node, node, index = None, self.root, self.keys
+        key_within = within = None
         for depth, step in enumerate(path):
-            child = _child(node, step, self.keys)
+            if isinstance(node, EntryStub):
+                composed = self._composed(node)
+                if composed is None:  # its text did not compose alone: the whole tree replaced the outline
+                    return self._walk(path)
+                within = None if composed[1] else node
+                node, index = composed[0], None  # an entry's mappings are small: no index
+            child = _child(node, step, index)
             if child is None:
-                return key_node, node, depth
-            key_node, node = child
-        return key_node, node, len(path)
+                return key_node, key_within, node, within, depth
+            (key_node, node), key_within = child, within
+        return key_node, key_within, node, within, len(path)
+
+    def _composed(self, stub: EntryStub) -> list | None:
+        """The entry's [node tree, positions moved], composed alone; ``None`` when it does not compose alone as
+        it does in the whole text (the whole tree is then composed and kept instead)."""
+        composed = self.composed
+        entry = composed.pop(stub, None)
+        if entry is None:
+            root = compose_entry(self.source, stub) if self.source is not None else None
+            if root is None:
+                self.tree()
+                return None
+            entry = [root, False]
+            if len(composed) >= ENTRIES_COMPOSED:
+                del composed[next(iter(composed))]
+        composed[stub] = entry
+        return entry
+
+    def _replace_root(self, root: Any, outlined: bool) -> None:
+        self.root, self.outlined = root, outlined
+        self.keys.clear()  # keyed by id(): the nodes they name are gone
+        self.composed.clear()
 
     def span(self, path: tuple, key: bool = False) -> Span:
         """Where ``path`` is written. ``key=True`` points at the mapping key rather than its value.
@@ -111,25 +196,92 @@ class Document:
         A path that does not exist points at the nearest existing ancestor: its key if it has
         one, else the first key of the mapping (a missing field is reported at its entry).
         """
-        key_node, node, reached = self.node(path)
+        key_node, key_within, node, within, reached = self._walk(path)
         if node is None:
             return Span(1, 1, 1, 1)
         if reached == len(path) and key and key_node is not None:
-            return node_span(key_node)
+            return _span(key_node, key_within)
         if reached < len(path) and _is_mapping(node) and node.value:
-            return node_span(node.value[0][0])
+            return _span(node.value[0][0], within)
         if _is_mapping(node) or _is_sequence(node):
             if key_node is not None:
-                return node_span(key_node)
-            return _first_line(node)
-        return node_span(node)
+                return _span(key_node, key_within)
+            span = _span(node, within)
+            return Span(span.line, span.column, span.line, span.column + 1)
+        return _span(node, within)
+
+    def extent(self, path: tuple) -> Span:
+        """Where the node at ``path`` (or its nearest existing ancestor) starts and ends, without composing it."""
+        _, _, node, within, _ = self._walk(path)
+        return _span(node, within) if node is not None else Span(1, 1, 1, 1)
 
     def raw(self, path: tuple) -> str | None:
         """The source text of the scalar at ``path``, as written (before typing)."""
-        _, node, reached = self.node(path)
+        _, _, node, _, reached = self._walk(path)
         if reached == len(path) and node is not None and _is_scalar(node):
             return node.value
         return None
+
+
+def _span(node: Any, within: EntryStub | None) -> Span:
+    """The span of ``node``; its line counted from the first line of the entry ``within`` when it has one."""
+    start, end = node.start_mark, node.end_mark
+    lines = 1 if within is None else within.start_mark.line + 1
+    return Span(start.line + lines, start.column + 1, end.line + lines, end.column + 1)
+
+
+def compose_entry(text: str, stub: EntryStub) -> Any:
+    """The node tree of the entry at ``stub``, composed from its text alone, or ``None`` when it does not
+    compose alone to a node of the same kind and extent.
+
+    The text is cut from the start of the entry's first line, with the characters before the entry
+    replaced by spaces (columns stay true), to the entry's end. Lines and offsets are counted from
+    the start of that first line (``stub.start_mark.line`` and ``.index - .column`` behind the whole
+    text's).
+    """
+    start, end = stub.start_mark, stub.end_mark
+    try:
+        root = _compose(" " * start.column + text[start.index:end.index])
+    except LoadError:
+        return None
+    if root is None or root.id != stub.id or root.tag != stub.tag or root.start_mark.index != start.column \
+            or root.end_mark.index != end.index - start.index + start.column \
+            or root.end_mark.line != end.line - start.line or root.end_mark.column != end.column:
+        return None
+    return root
+
+
+def _shift(root: Any, lines: int, offset: int, mark: type) -> None:
+    """Move every position of the tree at ``root`` down ``lines`` lines and ``offset`` characters."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        start, end = node.start_mark, node.end_mark
+        node.start_mark = mark(start.name, start.index + offset, start.line + lines, start.column, None, None)
+        node.end_mark = mark(end.name, end.index + offset, end.line + lines, end.column, None, None)
+        if node.id == "mapping":
+            for pair in node.value:
+                stack.extend(pair)
+        elif node.id == "sequence":
+            stack.extend(node.value)
+
+
+def _outline(root: Any) -> bool:
+    """Replace, in place, every collection two levels below ``root`` with an :class:`EntryStub` (their nodes
+    are then freed); whether ``root`` is a collection. A ``<<`` merge above the entries is kept whole."""
+    if root.id == "scalar":
+        return False
+    for child in (value for key, value in root.value if key.tag != MERGE) if root.id == "mapping" else root.value:
+        items = child.value
+        if child.id == "sequence":
+            for index, item in enumerate(items):
+                if item.id != "scalar":
+                    items[index] = EntryStub(item)
+        elif child.id == "mapping":
+            for index, (key, value) in enumerate(items):
+                if value.id != "scalar" and key.tag != MERGE:
+                    items[index] = (key, EntryStub(value))
+    return True
 
 
 def node_span(node: Any) -> Span:
@@ -260,8 +412,12 @@ def decode(raw: bytes) -> str:
 _CONFLICT_RE = re.compile(r"^(<<<<<<<|>>>>>>>) ?", re.MULTILINE)
 
 
-def load(path: Path, text: str | None = None) -> Document:
-    """Load one YAML document with positions. Raises :class:`LoadError` for M001 problems."""
+def load(path: Path, text: str | None = None, keep_tree: bool = False) -> Document:
+    """Load one YAML document with positions. Raises :class:`LoadError` for M001 problems.
+
+    The node tree is kept down to the entries only (see :class:`EntryStub`), unless ``keep_tree``
+    (an editor, which needs every node, or a language server, which asks for many positions).
+    """
     if text is None:
         text = read_manifest_text(path)
     conflict = _CONFLICT_RE.search(text)
@@ -270,9 +426,12 @@ def load(path: Path, text: str | None = None) -> Document:
         raise LoadError("unresolved merge conflict marker; finish the merge first", Span(line, 1, line, 8))
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     root = _compose(text)
-    document = Document(path=path, data=None, root=root, hidden=find_hidden(text))
+    document = Document(path=path, data=None, root=root, hidden=find_hidden(text), source=text)
     if root is not None:
-        document.data = _Constructor(document, len(text)).build(root)
+        constructor = _Constructor(document, len(text))
+        document.data = constructor.build(root)
+        if not keep_tree and not constructor.aliased:
+            document.outlined = _outline(root)
     return document
 
 
@@ -647,7 +806,7 @@ def find_scalar(source: str | Document, value: str) -> tuple[tuple, bool] | None
     ``source`` is the text, or the document already loaded from it (its node tree is searched, not parsed again).
     """
     if isinstance(source, Document):
-        root = source.node(())[1]
+        root = source.tree()
     else:
         try:
             root = _compose(source)

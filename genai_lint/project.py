@@ -21,6 +21,10 @@ from genai_lint.safe_text import valid_text
 from genai_lint.schema import SchemaError
 
 REGISTERS = ("tools", "approvals", "assets")
+WHOLE_TREES = 1 << 20
+"""Characters of the manifests asked for whose node trees a run keeps whole (about 28 bytes a character).
+Past it a manifest keeps only the top of its tree and composes an entry again when a finding needs a
+position in it (:class:`~genai_lint.loader.EntryStub`): a little more time for a bounded memory."""
 
 
 class Manifest:
@@ -265,10 +269,12 @@ def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> No
 
     Manifests not asked for (siblings, loaded for the cross-file rules) come from the document
     cache when their bytes are unchanged; those asked for are parsed (their findings need
-    positions) but validated only when their bytes or the schema changed. ``texts`` holds
+    positions) but validated only when their bytes or the schema changed. Only the first
+    :data:`WHOLE_TREES` characters asked for keep their whole node tree. ``texts`` holds
     manifests' unsaved text, read instead of the file.
     """
     texts = texts or {}
+    kept = 0  # characters of the manifests whose node trees are kept whole
     from genai_lint import schema
     from genai_lint.loader import decode, read_manifest_bytes
 
@@ -280,7 +286,7 @@ def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> No
     for manifest in project.manifests:
         try:
             if manifest.path in texts:
-                manifest.document = load(manifest.path, texts[manifest.path])
+                manifest.document = load(manifest.path, texts[manifest.path], keep_tree=True)  # an editor asks again and again
                 manifest.schema_errors = schema.validate(manifest.document.data)
                 continue
             if not inside(manifest.path, project.root):
@@ -291,7 +297,10 @@ def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> No
             if cached is not None:
                 manifest.document, manifest.schema_errors = cached
                 continue
-            manifest.document = load(manifest.path, decode(raw))
+            text = decode(raw)
+            whole = manifest.requested and kept + len(text) <= WHOLE_TREES
+            kept += len(text) if whole else 0
+            manifest.document = load(manifest.path, text, keep_tree=whole)
         except LoadError as exc:
             manifest.error = exc.detached()
             continue

@@ -26,7 +26,6 @@ from genai_lint.containment import OutsideRoot
 from genai_lint.context import parse_date
 from genai_lint.findings import Finding, Report, Severity
 from genai_lint.formats.json_format import finding_dict
-from genai_lint.loader import node_span
 from genai_lint.project import Entry, Manifest, Project, relative
 
 FORMAT_VERSION = 2
@@ -339,8 +338,7 @@ def _extent(entry: Entry) -> tuple[int, int]:
     document = entry.manifest.document
     if document is None:
         return 1, 1
-    _, node, _ = document.node(entry.path)
-    span = node_span(node)
+    span = document.extent(entry.path)
     return span.line, span.end_line
 
 

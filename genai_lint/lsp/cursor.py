@@ -52,7 +52,7 @@ def at(text: str, line: int, character: int) -> Cursor | None:
     planted = head + MARKER + (":" if _KEY_ONLY.fullmatch(before) and not tail.strip() else "") + tail
     text = "".join(lines[:line]) + planted + (ending or "\n") + "".join(lines[line + 1:])
     try:
-        document: Document | None = load(Path("buffer"), text)
+        document: Document | None = load(Path("buffer"), text, keep_tree=True)
     except LoadError:  # it may still compose (an unsupported tag): the marker is looked for in the text
         document = None
     found = find_scalar(document or text, MARKER)
