@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 from genai_lint.config import CONFIG_NAMES, ConfigError, Settings, apply_overrides, load_config
 from genai_lint.findings import Finding, Report, Severity
-from genai_lint.loader import open_regular
+from genai_lint.loader import Document, open_regular
 from genai_lint.project import (Manifest, Project, changed_file_manifests, discover, find_root, folder_worked_in,
                                 is_excluded, is_manifest_name, load_manifests, relative, source_root)
 from genai_lint.rules import Rule, all_rules, in_profiles, matches
@@ -32,6 +32,8 @@ class Target:
         self.directories: list[Path] = []
         self.changed: list[Path] = []
         self.texts: dict[Path, str] = {}
+        self.earlier: dict[Path, Document] = {}
+        """Documents loaded from an earlier text of some of those: entries an edit left alone are reused."""
 
 
 def targets(paths: list[str], config_override: Path | None = None) -> list[Target]:
@@ -115,7 +117,7 @@ def load_project(target: Target, settings: Settings) -> Project:
         requested.update(path for path in every if directory == root or directory in path.parents)
     project = Project(root, settings, [Manifest(path, relative(path, root), requested=path in requested)
                                        for path in sorted(set(every) | requested)])
-    load_manifests(project, target.texts)
+    load_manifests(project, target.texts, target.earlier)
     if changed:
         requested.update(changed_file_manifests(project, changed))
         if not os.environ.get("PRE_COMMIT"):  # pre-commit passes any staged file: those are skipped silently

@@ -18,7 +18,9 @@ built from the nodes by a small constructor of our own, so that
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import copy
 import os
 import re
 import stat
@@ -106,7 +108,8 @@ class Document:
     ``keys``, per large mapping node looked up, maps key text to (key node, value node), built once
     (no re-scan per finding); ``composed`` holds the entries composed last, newest last, at most
     :data:`ENTRIES_COMPOSED`, as [node tree, whether its positions are the whole text's yet] (a span
-    is worked out without moving every node of the entry).
+    is worked out without moving every node of the entry); ``aliased``, whether aliases or merge keys
+    share nodes (then no entry can be loaded again alone: :func:`load_edited`).
     """
 
     def __init__(self, path: Path, data: Any, root: Any, duplicates: list[DuplicateKey] | None = None,
@@ -120,6 +123,7 @@ class Document:
         self.keys: dict[int, dict] = {}
         self.outlined = False
         self.composed: dict[EntryStub, list] = {}
+        self.aliased = False
 
     def tree(self) -> Any:
         """The whole node tree (composed from the text when it was left outlined): for an edit or a search."""
@@ -432,7 +436,142 @@ def load(path: Path, text: str | None = None, keep_tree: bool = False) -> Docume
         document.data = constructor.build(root)
         if not keep_tree and not constructor.aliased:
             document.outlined = _outline(root)
+        document.aliased = constructor.aliased
     return document
+
+
+def load_edited(path: Path, text: str, previous: Document) -> Document:
+    """:func:`load` of ``text`` with its whole tree (for an editor), ``text`` being an edit of the text
+    ``previous`` was loaded from, whose other entries are shared.
+
+    When the edit stays inside one entry of a block list (an asset, a tool, an approval) and keeps the
+    number of lines, only that entry's lines are composed and built again, and the other entries' nodes
+    and data are ``previous``'s (an editor's keystroke costs one entry, not the file). Lines and columns
+    are those :func:`load` gives; the character offsets (``mark.index``) of the entries after the edit
+    are not moved. Any other edit, or a document with aliases, is loaded whole.
+    """
+    return _reload_entry(path, text, previous) or load(path, text, keep_tree=True)
+
+
+_DOCUMENT_LINE = re.compile(r"^(?:---|\.\.\.|%|<<<<<<<|>>>>>>>)", re.MULTILINE)
+"""Lines that would end, start or direct a YAML document, or mark a merge conflict."""
+
+
+def _reload_entry(path: Path, text: str, previous: Document) -> Document | None:
+    """The document of ``text`` with the one entry the edit touched loaded again, or ``None`` if not that.
+
+    Entries are found by line (the offsets in the marks of entries after an earlier such edit are stale).
+    """
+    root, before = previous.root, previous.source
+    if root is None or before is None or previous.outlined or previous.aliased or not _is_block(root, "mapping") \
+            or _has_odd_breaks(text) or any(duplicate.path == () for duplicate in previous.duplicates):
+        return None
+    start = _common_prefix(before, text)
+    tail = _common_prefix(before[start:][::-1], text[start:][::-1])
+    old_end, new_end = len(before) - tail, len(text) - tail
+    if before.count("\n", start, old_end) != text.count("\n", start, new_end):
+        return None
+    first_line = before.count("\n", 0, start)
+    last_line = first_line + before.count("\n", start, old_end - 1) if old_end > start else first_line
+    found = _entry_at(root, first_line, last_line)
+    if found is None:
+        return None
+    pair, index, following = found
+    old_list, old_item = pair[1], pair[1].value[index]
+    line = old_item.start_mark.line
+    begin = _line_start(before, start, line - first_line)
+    end = len(before) if following is None else _line_start(before, start, following.line - first_line)
+    cut = text[begin:end + len(text) - len(before)]
+    if "&" in cut or _DOCUMENT_LINE.search(cut):  # an anchor may repeat one of another entry's: an error
+        return None
+    padded = " " * (begin - line) + "\n" * line + cut  # the entry's nodes get their places in the whole text
+    try:
+        alone = _compose(padded)
+    except LoadError:
+        return None
+    if alone is None or not _is_block(alone, "sequence") or len(alone.value) != 1 \
+            or alone.start_mark.column != old_list.start_mark.column or alone.start_mark.line != line \
+            or not _is_block(alone.value[0], "mapping"):
+        return None
+    item = alone.value[0]
+    if following is not None:
+        _end_where(item, len(padded), old_item.end_mark, end + len(text) - len(before))
+    register = pair[0].value
+    document = Document(path=path, data=None, root=None, hidden=find_hidden(text), source=text,
+                        duplicates=[d for d in previous.duplicates if d.path[:2] != (register, index)])
+    constructor = _Constructor(document, len(text))
+    built = constructor._build(item, (register, index))
+    if constructor.aliased:
+        return None
+    new_list = copy.copy(old_list)
+    new_list.value = [*old_list.value[:index], item, *old_list.value[index + 1:]]
+    document.root = copy.copy(root)
+    document.root.value = [(key, new_list if value is old_list else value) for key, value in root.value]
+    items = list(previous.data[register])
+    items[index] = built
+    document.data = {**previous.data, register: items}
+    return document
+
+
+def _line_start(text: str, offset: int, lines: int) -> int:
+    """The offset where the line ``lines`` lines below (negative: above) the one holding ``offset`` starts."""
+    position = text.rfind("\n", 0, offset) + 1
+    for _ in range(-lines):
+        position = text.rfind("\n", 0, position - 1) + 1
+    for _ in range(lines):
+        position = text.find("\n", position) + 1
+    return position
+
+
+def _entry_at(root: Any, first_line: int, last_line: int) -> tuple[tuple, int, Any] | None:
+    """(root pair, index, mark of what follows) of the block-list entry whose lines hold lines ``first_line``
+    to ``last_line``: from its dash's line to the line of the next entry or top-level key (``None``: the end)."""
+    pairs = root.value
+    for number, pair in enumerate(pairs):
+        key, value = pair
+        if key.id != "scalar" or key.tag == MERGE or not _is_block(value, "sequence") or not value.value:
+            continue
+        items = value.value
+        if not items[0].start_mark.line <= first_line:
+            continue
+        index = bisect.bisect_right([item.start_mark.line for item in items], first_line) - 1
+        if index + 1 < len(items):
+            following = items[index + 1].start_mark
+        elif number + 1 < len(pairs):
+            following = pairs[number + 1][0].start_mark
+        else:
+            following = None
+        if following is not None and last_line >= following.line:
+            continue
+        return (pair, index, following) if _is_block(items[index], "mapping") else None
+    return None
+
+
+def _end_where(item: Any, stream_end: int, end: Any, line_start: int) -> None:
+    """Alone, an entry and its last descendants end where the text does; in the whole text, where the entry
+    ended before the edit (``end``: the next entry's dash, or the next key), on the line now at ``line_start``."""
+    mark = type(end)(end.name, line_start + end.column, end.line, end.column, None, None)
+    node = item
+    while node is not None and node.end_mark.index == stream_end:
+        node.end_mark = mark
+        last = node.value[-1] if node.id != "scalar" and node.value else None
+        node = last[1] if isinstance(last, tuple) else last
+
+
+def _is_block(node: Any, kind: str) -> bool:
+    return node.id == kind and not node.flow_style
+
+
+def _common_prefix(one: str, other: str) -> int:
+    """The length of the longest common prefix of two strings (by halving: compares run in C)."""
+    low, high = 0, min(len(one), len(other))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if one[low:middle] == other[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 HIDDEN_RE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")

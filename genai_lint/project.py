@@ -16,7 +16,7 @@ from typing import Any
 
 from genai_lint.config import CONFIG_NAMES, DEFAULT_EXCLUDE, Settings, find_config
 from genai_lint.containment import OutsideRoot, inside
-from genai_lint.loader import Document, LoadError, load
+from genai_lint.loader import Document, LoadError, load, load_edited
 from genai_lint.safe_text import valid_text
 from genai_lint.schema import SchemaError
 
@@ -264,16 +264,18 @@ def _is_other_project(path: str) -> bool:
     return any(os.path.isfile(os.path.join(path, name)) for name in CONFIG_NAMES)
 
 
-def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> None:
+def load_manifests(project: Project, texts: dict[Path, str] | None = None,
+                   earlier: dict[Path, Document] | None = None) -> None:
     """Load every manifest (M001 on failure) and validate it against the schema.
 
     Manifests not asked for (siblings, loaded for the cross-file rules) come from the document
     cache when their bytes are unchanged; those asked for are parsed (their findings need
     positions) but validated only when their bytes or the schema changed. Only the first
     :data:`WHOLE_TREES` characters asked for keep their whole node tree. ``texts`` holds
-    manifests' unsaved text, read instead of the file.
+    manifests' unsaved text, read instead of the file; ``earlier``, documents loaded from an earlier
+    text of some, of which loading reloads only what the edit touched (:func:`~genai_lint.loader.load_edited`).
     """
-    texts = texts or {}
+    texts, earlier = texts or {}, earlier or {}
     kept = 0  # characters of the manifests whose node trees are kept whole
     from genai_lint import schema
     from genai_lint.loader import decode, read_manifest_bytes
@@ -286,7 +288,9 @@ def load_manifests(project: Project, texts: dict[Path, str] | None = None) -> No
     for manifest in project.manifests:
         try:
             if manifest.path in texts:
-                manifest.document = load(manifest.path, texts[manifest.path], keep_tree=True)  # an editor asks again and again
+                before = earlier.get(manifest.path)
+                manifest.document = load(manifest.path, texts[manifest.path], keep_tree=True) if before is None \
+                    else load_edited(manifest.path, texts[manifest.path], before)  # an editor asks again and again
                 manifest.schema_errors = schema.validate(manifest.document.data)
                 continue
             if not inside(manifest.path, project.root):
