@@ -7,6 +7,7 @@ from pathlib import Path
 
 from genai_lint.config import ConfigError
 from genai_lint.findings import Finding, RuleInfo
+from genai_lint.loader import Document
 from genai_lint.project import Project
 
 
@@ -24,10 +25,13 @@ class Analysis:
     """Every rule of the run, the production's studio rules included (for hover)."""
 
 
-def analyse(path: Path, buffers: dict[Path, str], check_files: bool) -> Analysis:
+def analyse(path: Path, buffers: dict[Path, str], check_files: bool,
+            loaded: dict[Path, tuple[str, Document]] | None = None) -> Analysis:
     """Every finding of ``check`` on the manifest at ``path``; ``buffers`` are open manifests' unsaved texts.
 
-    ``check_files=False`` is ``--no-files``: while the user types, files are not hashed.
+    ``check_files=False`` is ``--no-files``: while the user types, files are not hashed. ``loaded`` keeps,
+    from one analysis to the next, the last text of each buffer that loaded and its document: an edit
+    inside one entry then loads that entry alone.
     """
     from genai_lint.engine import evaluate_project, settings_for, targets
     from genai_lint.project import relative
@@ -37,10 +41,14 @@ def analyse(path: Path, buffers: dict[Path, str], check_files: bool) -> Analysis
         target.directories.clear()
         target.manifests.add(path)
         target.texts = {file: text for file, text in buffers.items() if _inside(file, target.root)}
+        target.earlier = loaded if loaded is not None else {}
         settings = settings_for(target, {"check_files": check_files})
         project, report = evaluate_project(target, settings)
     except ConfigError as exc:
         return Analysis([], None, None, str(exc))
+    if loaded is not None:
+        loaded.update((manifest.path, (target.texts[manifest.path], manifest.document))
+                      for manifest in project.manifests if manifest.path in target.texts and manifest.document)
     rel = relative(path, target.root)
     return Analysis([finding for finding in report.findings if finding.path == rel], project, rel, rules=report.rules)
 

@@ -23,6 +23,8 @@ class Client:
         self.responses: dict[int, Any] = {}
         self.notifications: queue.Queue = queue.Queue()
         self.diagnostics: dict[str, list[dict]] = {}
+        self.published: dict[str, int | None] = {}
+        """The document version each ``uri``'s last diagnostics answered."""
         self.condition = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
         self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {
@@ -49,6 +51,7 @@ class Client:
                     self.responses[message["id"]] = message
                 elif message.get("method") == "textDocument/publishDiagnostics":
                     self.diagnostics[message["params"]["uri"]] = message["params"]["diagnostics"]
+                    self.published[message["params"]["uri"]] = message["params"].get("version")
                 else:
                     self.notifications.put(message)
                 self.condition.notify_all()
@@ -96,6 +99,22 @@ class Client:
             self.diagnostics.pop(uri, None)
         self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": self.versions[uri]},
                                                "contentChanges": [{"text": text}]})
+
+    def edit(self, uri: str, start: dict, end: dict, text: str) -> int:
+        """Replace the range ``start``-``end`` with ``text`` (incremental sync, as editors send a keystroke);
+        the new version, whose diagnostics :meth:`wait_version` waits for."""
+        self.versions[uri] += 1
+        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": self.versions[uri]},
+                                               "contentChanges": [{"range": {"start": start, "end": end},
+                                                                   "text": text}]})
+        return self.versions[uri]
+
+    def wait_version(self, uri: str, version: int, timeout: float = 30) -> list[dict]:
+        """The diagnostics published for ``version`` of ``uri`` (or a later one)."""
+        with self.condition:
+            if not self.condition.wait_for(lambda: (self.published.get(uri) or 0) >= version, timeout):
+                raise TimeoutError(f"no diagnostics for version {version} of {uri}")
+            return self.diagnostics[uri]
 
     def close(self) -> None:
         try:

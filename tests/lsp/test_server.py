@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import random
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from genai_lint.cli import main
+from genai_lint.lsp.analysis import analyse
 from tests.conftest import ASSET_BYTES, CLEAN, EXAMPLES, sibling, write_project
 from tests.lsp.client import Client, at
 
@@ -36,8 +40,8 @@ def client_for():
         client.close()
 
 
-def check_findings(root: Path, rel: str) -> list[dict]:
-    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+def check_findings(root: Path, rel: str, *options: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json", *options])
     assert result.exit_code in (0, 1), result.output
     return [finding for finding in json.loads(result.output)["findings"] if finding["path"] == rel]
 
@@ -246,3 +250,120 @@ def test_hover_documents_the_productions_studio_rules(tmp_path: Path, client_for
     studio = next(d for d in client.wait_diagnostics(uri) if d["code"] == "S001")
     shown = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": studio["range"]["start"]})
     assert "S001" in shown["contents"]["value"] and "## Why" in shown["contents"]["value"]
+
+
+def test_an_analysis_leaves_no_cyclic_garbage(violations: Path) -> None:
+    """The server exempts what an analysis builds from cyclic garbage collection (gc.freeze): that is only
+    sound if an analysis, once dropped, is freed by reference counting alone."""
+    manifest = (violations / "art" / "genai-manifest.yaml").absolute()
+    buffers = {manifest: manifest.read_text()}
+    analyse(manifest, buffers, check_files=True)  # imports and caches first
+    gc.collect()
+    gc.disable()
+    try:
+        for check_files in (True, False):
+            analysis = analyse(manifest, buffers, check_files)
+            assert len(analysis.findings) > 20
+            del analysis
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def _keystroke(text: str, rng: random.Random) -> tuple[int, int, str]:
+    value = rng.choice(list(re.finditer(r'(?m)^    (?:prompt|purpose|created_by): "?([^"\n]+)', text)))
+    at = rng.randrange(value.start(1), value.end(1))
+    return at, at, rng.choice("abz -")
+
+
+def _delete_in_value(text: str, rng: random.Random) -> tuple[int, int, str]:
+    value = rng.choice(list(re.finditer(r'(?m)^    (?:prompt|tool|media|id): "?([^"\n]+)', text)))
+    at = rng.randrange(value.start(1), value.end(1))
+    return at, at + 1, ""
+
+
+def _assets(text: str) -> list[re.Match]:
+    return list(re.finditer(r"(?ms)^  - id: TW-A-.*?(?=^  - id: |\Z)", text))
+
+
+def _across_assets(text: str, rng: random.Random) -> tuple[int, int, str]:
+    assets = _assets(text)
+    index = rng.randrange(len(assets) - 1)
+    third_line = [asset.start() + len("".join(asset.group().splitlines(keepends=True)[:2]))
+                  for asset in assets[index:index + 2]]
+    return third_line[0], third_line[1], ""
+
+
+def _add_asset(text: str, rng: random.Random) -> tuple[int, int, str]:
+    asset = rng.choice(_assets(text))
+    copy = re.sub(r"^  - id: \S+", f"  - id: TW-NEW-{rng.randrange(1000)}", asset.group(), count=1)
+    return asset.start(), asset.start(), copy
+
+
+def _remove_asset(text: str, rng: random.Random) -> tuple[int, int, str]:
+    asset = rng.choice(_assets(text))
+    return asset.start(), asset.end(), ""
+
+
+def _new_line(text: str, rng: random.Random) -> tuple[int, int, str]:
+    line = rng.choice(list(re.finditer(r"(?m)^    media: .*\n", text)))
+    return line.end(), line.end(), "    x-note: typed\n"
+
+
+def _duplicate_key(text: str, rng: random.Random) -> tuple[int, int, str]:
+    line = rng.choice(list(re.finditer(r"(?m)^    media: .*\n", text)))
+    return line.end(), line.end(), "    purpose: final\n"
+
+
+def _break(text: str, rng: random.Random) -> tuple[int, int, str]:
+    value = rng.choice(list(re.finditer(r"(?m)^    purpose: \w+", text)))
+    return value.end(), value.end(), ": oops"
+
+
+def _rename_tool(text: str, rng: random.Random) -> tuple[int, int, str]:
+    tool = rng.choice(list(re.finditer(r"(?m)^  - id: ([a-z-]+)", text)))
+    return tool.end(1), tool.end(1), "x"
+
+
+def _hidden(text: str, rng: random.Random) -> tuple[int, int, str]:
+    start, _, _ = _keystroke(text, rng)
+    return start, start, "\u200b"
+
+
+EDITS = [_keystroke, _across_assets, _break, _add_asset, _keystroke, _duplicate_key, _remove_asset, _new_line,
+         _rename_tool, _hidden, _delete_in_value, _keystroke, _break, _keystroke]
+"""Each edit picks its place at random; a break is repaired by the next edit."""
+
+
+def test_diagnostics_after_random_edits_equal_check_of_the_buffer(violations: Path, client_for) -> None:
+    """Keystrokes inside assets, a deletion across two, an asset added and one removed, new lines, a key
+    written twice, a renamed tool, a hidden character, YAML broken and repaired: after each edit the
+    server's diagnostics are those of `check --no-files` on the buffer's text."""
+    manifest = violations / "art" / "genai-manifest.yaml"
+    text = manifest.read_text()
+    client = client_for(violations)
+    uri = client.open(manifest)
+    client.wait_diagnostics(uri)
+    rng = random.Random(17)
+    codes = set()
+    for step, make in enumerate([edit for kind in EDITS for edit in ([kind, None] if kind is _break else [kind])]):
+        if make is None:  # repair what the last edit broke
+            start, end, new = start, start + len(new), ""
+        else:
+            start, end, new = make(text, rng)
+        version = client.edit(uri, _position(text, start), _position(text, end), new)
+        text = text[:start] + new + text[end:]
+        diagnostics = client.wait_version(uri, version)
+        manifest.write_text(text)
+        findings = check_findings(violations, "art/genai-manifest.yaml", "--no-files")
+        assert sorted(map(as_check, diagnostics)) == expected(findings), f"step {step}: {new!r} at {start}"
+        assert sorted(d["message"].split("\nfix: ")[0].split("\n(waived: ")[0] for d in diagnostics) == \
+            sorted(f["message"] for f in findings)
+        codes.update(d["code"] for d in diagnostics)
+    assert {"M001", "M003"} <= codes, "the edits broke the YAML and wrote a key twice"
+
+
+def _position(text: str, offset: int) -> dict:
+    """The LSP position of ``offset`` (UTF-16 units)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return at(text.count("\n", 0, offset), len(text[line_start:offset].encode("utf-16-le")) // 2)
