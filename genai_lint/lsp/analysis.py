@@ -26,12 +26,12 @@ class Analysis:
 
 
 def analyse(path: Path, buffers: dict[Path, str], check_files: bool,
-            loaded: dict[Path, tuple[str, Document]] | None = None) -> Analysis:
+            loaded: dict[Path, Document] | None = None) -> Analysis:
     """Every finding of ``check`` on the manifest at ``path``; ``buffers`` are open manifests' unsaved texts.
 
     ``check_files=False`` is ``--no-files``: while the user types, files are not hashed. ``loaded`` keeps,
-    from one analysis to the next, the last text of each buffer that loaded and its document: an edit
-    inside one entry then loads that entry alone.
+    from one analysis to the next, the document of each buffer's last text that loaded: an edit inside
+    one entry then loads that entry alone.
     """
     from genai_lint.engine import evaluate_project, settings_for, targets
     from genai_lint.project import relative
@@ -47,7 +47,7 @@ def analyse(path: Path, buffers: dict[Path, str], check_files: bool,
     except ConfigError as exc:
         return Analysis([], None, None, str(exc))
     if loaded is not None:
-        loaded.update((manifest.path, (target.texts[manifest.path], manifest.document))
+        loaded.update((manifest.path, manifest.document)
                       for manifest in project.manifests if manifest.path in target.texts and manifest.document)
     rel = relative(path, target.root)
     return Analysis([finding for finding in report.findings if finding.path == rel], project, rel, rules=report.rules)

@@ -36,8 +36,8 @@ class ManifestServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("genai-lint", __version__)
         self.analyses: dict[str, Analysis] = {}
-        self.loaded: dict[Path, tuple[str, Document]] = {}
-        """The last text of each open manifest that loaded, and its document (reused by the next analysis)."""
+        self.loaded: dict[Path, Document] = {}
+        """The document of each open manifest's last text that loaded (reused by the next analysis)."""
         self.pending: dict[str, asyncio.Handle] = {}
         self.last_lint: dict[str, float] = {}
         """When each buffer was last linted while typing (the event loop's clock)."""
