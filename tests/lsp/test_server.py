@@ -8,6 +8,7 @@ import random
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from click.testing import CliRunner
@@ -305,14 +306,15 @@ def _remove_asset(text: str, rng: random.Random) -> tuple[int, int, str]:
     return asset.start(), asset.end(), ""
 
 
-def _new_line(text: str, rng: random.Random) -> tuple[int, int, str]:
-    line = rng.choice(list(re.finditer(r"(?m)^    media: .*\n", text)))
-    return line.end(), line.end(), "    x-note: typed\n"
+def _line_after_media(line: str) -> Callable[[str, random.Random], tuple[int, int, str]]:
+    """An edit adding ``line`` after the ``media:`` line of an asset."""
+    def edit(text: str, rng: random.Random) -> tuple[int, int, str]:
+        media = rng.choice(list(re.finditer(r"(?m)^    media: .*\n", text)))
+        return media.end(), media.end(), line
+    return edit
 
 
-def _duplicate_key(text: str, rng: random.Random) -> tuple[int, int, str]:
-    line = rng.choice(list(re.finditer(r"(?m)^    media: .*\n", text)))
-    return line.end(), line.end(), "    purpose: final\n"
+_new_line, _duplicate_key = _line_after_media("    x-note: typed\n"), _line_after_media("    purpose: final\n")
 
 
 def _break(text: str, rng: random.Random) -> tuple[int, int, str]:
