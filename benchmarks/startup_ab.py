@@ -29,6 +29,8 @@ sys.path.insert(0, str(HERE))
 import run  # noqa: E402
 
 AB = HERE / ".ab"
+CONSOLE_SCRIPT = "import sys\nfrom genai_lint.entry import main\nsys.argv[0] = 'genai-lint'\nsys.exit(main())\n"
+"""What the installed ``genai-lint`` script runs (``python -m`` would add runpy's imports)."""
 
 
 def install(source: Path, target: Path) -> None:
@@ -64,7 +66,7 @@ def main() -> int:
     install_revision(args.base, AB / "base")
     install(run.ROOT, AB / "tree")
     files = sorted(str(path) for path in production.rglob("genai-manifest.yaml"))
-    check = [str(run.PYTHON), "-m", "genai_lint", *run.genai_lint_check(production)[1:]]
+    check = [str(run.PYTHON), "-c", CONSOLE_SCRIPT, *run.genai_lint_check(production)[1:]]
     commands = {f"check ({args.base})": (check, {"PYTHONPATH": str(AB / "base")}),
                 "check (working tree)": (check, {"PYTHONPATH": str(AB / "tree")}),
                 "bare C load (floor)": ([str(run.PYTHON), "-c", run.BARE_LOAD, *files], {})}
