@@ -8,8 +8,9 @@ incremental change, as editors send a keystroke), timed from the `didChange` not
 `publishDiagnostics` of that version; and the alternative an editor plugin without a server has,
 starting `genai-lint check --no-files FILE` on the edited text. Edits come after a pause longer than
 the server's debounce interval, so the server lints at once (its policy: an edit after a pause is
-linted at once, a burst of edits at most once per interval and once more when it ends); the burst
-row types keystrokes 50 ms apart and times the last one. CPU is the server's own user+system time
+linted at once, a burst of edits at most once per interval and once more when it ends). A keystroke
+that keeps the line count reloads only its asset; the new-line row (Enter and a key) changes the line
+count, so the whole file is loaded again. The burst row types keystrokes 50 ms apart and times the last. CPU is the server's own user+system time
 (from /proc) and the child's (wait4). Prints a Markdown table, with the load average.
 """
 
@@ -63,7 +64,8 @@ def measure(root: Path, manifest: Path, edits: int) -> dict[str, list[float]]:
     positions = prompt_positions(text)
     step = max(1, len(positions) // edits)
     results: dict[str, list[float]] = {name: [] for name in
-                                       ("first", "edit", "edit_cpu", "burst", "check", "check_cpu")}
+                                       ("first", "edit", "edit_cpu", "line", "line_cpu", "burst", "check",
+                                        "check_cpu")}
     client = Client(root)
     try:
         pid = client.process.pid
@@ -83,6 +85,17 @@ def measure(root: Path, manifest: Path, edits: int) -> dict[str, list[float]]:
             wall, cpu = check_once(manifest)
             results["check"].append(wall)
             results["check_cpu"].append(cpu)
+        for edit in range(max(2, edits // 2)):  # Enter and a new key: the line count changes, the file is reloaded
+            line, character = positions[(edit * 2 * step + 1) % len(positions)]
+            time.sleep(DEBOUNCE_SECONDS + 0.05)
+            cpu, started = server_cpu(pid), time.perf_counter()
+            end = at(line, len(text.splitlines()[line]))
+            version = client.edit(uri, end, end, "\n    x-note: typed")
+            client.wait_version(uri, version, timeout=120)
+            results["line"].append(time.perf_counter() - started)
+            results["line_cpu"].append(server_cpu(pid) - cpu)
+            text = _insert(text, line, end["character"], "\n    x-note: typed")
+            positions = prompt_positions(text)
         for burst in range(max(1, edits // 5)):
             line, character = positions[(burst * 7 * step + 3) % len(positions)]
             time.sleep(DEBOUNCE_SECONDS + 0.05)
@@ -129,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| what | median | p90 | CPU per edit (mean) |\n|---|---:|---:|---:|")
     print(row("server: first diagnostics after open (files hashed)", results["first"]))
     print(row("server: one-character edit -> publishDiagnostics", results["edit"], results["edit_cpu"]))
+    print(row("server: a new line typed inside an asset (whole file loaded) -> publishDiagnostics", results["line"],
+              results["line_cpu"]))
     print(row(f"server: burst of 10 keystrokes {BURST_GAP * 1000:.0f} ms apart, last -> its diagnostics",
               results["burst"]))
     print(row("`check --no-files FILE` started per edit", results["check"], results["check_cpu"]))
