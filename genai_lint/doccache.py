@@ -8,7 +8,8 @@ against the SHA-256 of the bytes and the file's identity on this disk on every r
 read only when it is a plain file of this user's, below a size cap, without following a symlink
 or waiting on a FIFO (:mod:`genai_lint.cachefiles`); any other is ignored, said once, and
 replaced by the next write. Positions are not cached: when one is needed the document composes
-its node tree from the text it keeps. Any problem means "not cached".
+the top of its node tree from the text it keeps, then the entry asked about (see
+:class:`~genai_lint.loader.EntryStub`). Any problem means "not cached".
 """
 
 from __future__ import annotations

