@@ -8,6 +8,9 @@ judged by their asset (D802 temporary material, D804 a declaration that does not
 delivered file, and for deliverables G401 and the approval rules A605-A607 on the evaluation
 date); unmatched files are scanned for embedded generative-AI provenance (D801) by
 :mod:`genai_lint.provenance`.
+
+The delivery streams through: walked in path order, examined in batches, judged file by file;
+findings are kept, a clean file is only counted, so memory does not grow with the delivery.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from genai_lint.findings import Finding, Report
 from genai_lint.hashing import HashCache, Hasher
 from genai_lint.inventory import Row, row
 from genai_lint.project import Entry, relative, source_root
-from genai_lint.safe_text import valid_text
 from genai_lint.rules import all_rules
+from genai_lint.safe_text import valid_text
 from genai_lint.sequences import format_ranges
 from genai_lint.waivers import apply_waivers
 
@@ -426,7 +429,7 @@ class AssetMatcher:
         self.hasher = hasher
         self.by_hash: dict[str, list[Match]] = {}
         self.candidates: dict[str, list[Match]] = {}
-        self.by_size: dict[int, dict[str, os.stat_result]] = {}
+        self.by_size: dict[int, list[str]] = {}
         self.by_inode: dict[tuple[int, int], str | OSError] = {}
         for asset in ctx.project.assets:
             declared = asset.get("sha256")
@@ -445,10 +448,10 @@ class AssetMatcher:
     def _consider(self, path: str, match: Match) -> None:
         if path not in self.candidates:
             try:
-                info = os.stat(path)
+                size = os.stat(path).st_size  # only the size is kept: a stat result is ~0.5 KiB
             except OSError:
                 return
-            self.by_size.setdefault(info.st_size, {})[path] = info
+            self.by_size.setdefault(size, []).append(path)
         self.candidates.setdefault(path, []).append(match)
 
     def _put(self, digest: str, match: Match) -> None:
@@ -459,9 +462,14 @@ class AssetMatcher:
     def hash(self, files: list[tuple[str, os.stat_result]]) -> list[str | OSError]:
         """The hash of each delivered file (path and stat), the asset files of their sizes hashed first."""
         for size in {info.st_size for _, info in files}:
-            waiting = self.by_size.pop(size, None)
-            if waiting:
-                stated = list(waiting.items())
+            waiting = self.by_size.pop(size, [])
+            for start in range(0, len(waiting), BATCH):
+                stated = []
+                for path in waiting[start:start + BATCH]:
+                    try:
+                        stated.append((path, os.stat(path)))
+                    except OSError:
+                        continue  # gone since: it matches nothing
                 for (path, info), digest in zip(stated, self.hasher.hash(stated)):
                     self.by_inode.setdefault((info.st_dev, info.st_ino), digest)
                     if isinstance(digest, str):
