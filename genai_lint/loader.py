@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import codecs
-import copy
 import os
 import re
 import stat
@@ -523,6 +522,8 @@ def _reload_entry(path: Path, text: str, previous: Document) -> Document | None:
 
     Entries are found by line (the offsets in the marks of entries after an earlier such edit are stale).
     """
+    import copy  # the language server's path only: `check` does not pay for it (and weakref) at start-up
+
     root, before = previous.root, previous.source
     if root is None or before is None or previous.outlined or previous.aliased or not _is_block(root, "mapping") \
             or _has_odd_breaks(text) or any(duplicate.path == () for duplicate in previous.duplicates):
