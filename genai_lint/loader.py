@@ -562,7 +562,10 @@ def _reload_entry(path: Path, text: str, previous: Document) -> Document | None:
     document = Document(path=path, data=None, root=None, hidden=find_hidden(text), source=text,
                         duplicates=[d for d in previous.duplicates if d.path[:2] != (register, index)])
     constructor = _Constructor(document, len(text))
-    built = constructor._build(item, (register, index))
+    try:
+        built = constructor._build(item, (register, index))
+    except LoadError:  # the whole load says it, at the place it finds first
+        return None
     if constructor.aliased:
         return None
     new_list = copy.copy(old_list)

@@ -54,7 +54,7 @@ edit = st.tuples(st.floats(0, 1), st.sampled_from(["insert", "delete", "delete-l
                  st.integers(1, 80))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edit, min_size=5, max_size=25))
 def test_reloading_the_edited_entry_equals_loading_the_whole_text(edits: list) -> None:
     text = MANIFEST.read_text(encoding="utf-8")
@@ -95,3 +95,20 @@ def test_a_keystroke_inside_an_asset_reloads_that_asset_alone() -> None:
     shared = [i for i, asset in enumerate(again.data["assets"]) if asset is document.data["assets"][i]]
     assert shared == [i for i in range(len(again.data["assets"])) if i != index], "every other asset is reused"
     assert again.data["tools"] is document.data["tools"]
+
+
+def test_an_edit_the_whole_load_refuses_is_refused_alike() -> None:
+    """A tag the constructor refuses (``!!binary``) inside one asset is the whole load's error, not a crash."""
+    text = MANIFEST.read_text(encoding="utf-8")
+    document = load(Path("m.yaml"), text, keep_tree=True)
+    at = text.index("purpose: concept") + len("purpose: ")
+    edited = text[:at] + "!!binary " + text[at:]
+    assert loader._reload_entry(Path("m.yaml"), edited, document) is None
+    whole = loaded(edited)
+    assert isinstance(whole, LoadError) and "!!binary" in whole.message
+    try:
+        load_edited(Path("m.yaml"), edited, document)
+    except LoadError as error:
+        assert (error.message, error.span) == (whole.message, whole.span)
+    else:
+        raise AssertionError("the edited text loaded")
