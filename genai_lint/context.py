@@ -320,7 +320,7 @@ class _Locator:
         self.root = str(root)
         self.real_root = os.path.realpath(root)
         self.folders: dict[str, str] = {}
-        self.listings: dict[str, list[str]] = {}
+        self.listings: dict[str, tuple[list[str], set[str]]] = {}
         """Each sequence folder's names, listed once however many sequences it holds."""
 
     def inside(self, real: str) -> bool:
@@ -345,9 +345,13 @@ class _Locator:
         found: dict[int, Path] = {}
         if folder not in self.listings:
             self.listings[folder] = frame_candidates(folder)
+        links = self.listings[folder][1]
         for frame, name in frames_on_disk(folder, pattern, self.listings[folder]).items():
             path = os.path.join(folder, name)
-            real = os.path.realpath(path) if os.path.islink(path) else path
+            if name not in links:  # a regular file (as listed) in a real folder inside the root: no stat needed
+                found[frame] = Path(path)
+                continue
+            real = os.path.realpath(path)
             if self.inside(real) and os.path.isfile(real):
                 found[frame] = Path(real)
         return found

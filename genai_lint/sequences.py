@@ -108,11 +108,11 @@ def ranges(frames: Iterable[int]) -> Iterator[tuple[int, int]]:
         yield run[0], run[1]
 
 
-def frames_on_disk(folder: str, pattern: Pattern, names: list[str] | None = None) -> dict[int, str]:
+def frames_on_disk(folder: str, pattern: Pattern, listing: tuple[list[str], set[str]] | None = None) -> dict[int, str]:
     """The names in ``folder`` that are frames of ``pattern`` (regular files or symlinks): frame number to name.
-    ``names``: the folder's :func:`frame_candidates`, when already listed (many sequences share a folder)."""
+    ``listing``: the folder's :func:`frame_candidates`, when already listed (many sequences share a folder)."""
     found: dict[int, str] = {}
-    names = frame_candidates(folder) if names is None else names
+    names = (listing or frame_candidates(folder))[0]
     for position in range(bisect.bisect_left(names, pattern.prefix), len(names)):
         name = names[position]
         if not name.startswith(pattern.prefix):
@@ -123,17 +123,21 @@ def frames_on_disk(folder: str, pattern: Pattern, names: list[str] | None = None
     return found
 
 
-def frame_candidates(folder: str) -> list[str]:
-    """The sorted names of the regular files and symlinks in ``folder`` (none when it cannot be listed)."""
-    names = []
+def frame_candidates(folder: str) -> tuple[list[str], set[str]]:
+    """The sorted names of the regular files and symlinks in ``folder`` (none when it cannot be listed), and
+    which of them are symlinks."""
+    names, links = [], set()
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+                if entry.is_symlink():
+                    links.add(entry.name)
+                    names.append(entry.name)
+                elif entry.is_file(follow_symlinks=False):
                     names.append(entry.name)
     except OSError:
         pass
-    return sorted(names)
+    return sorted(names), links
 
 
 def sequence_digest(frame_digests: Iterable[tuple[int, str]]) -> str:
