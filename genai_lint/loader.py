@@ -433,14 +433,18 @@ def read_manifest_bytes(path: Path) -> bytes:
     """The bytes of a manifest, refusing what is not a regular file or is over the size limit."""
     try:
         with open_regular(path) as stream:
-            info = os.fstat(stream.fileno())
-            if info.st_size > MAX_MANIFEST_BYTES:
+            size = os.fstat(stream.fileno()).st_size
+            if size <= MAX_MANIFEST_BYTES:
+                raw = stream.read(size + 1)  # a buffer of the file's size, not of the limit
+                if len(raw) > size:  # it grew since: read on, up to the limit
+                    raw += stream.read(MAX_MANIFEST_BYTES + 1 - len(raw))
+                size = len(raw)
+            if size > MAX_MANIFEST_BYTES:
                 raise LoadError(
-                    f"manifest is {info.st_size / 2**20:.0f} MiB, over the "
+                    f"manifest is {size / 2**20:.0f} MiB, over the "
                     f"{MAX_MANIFEST_BYTES // 2**20} MiB limit; split it into several manifests",
                     Span(1, 1, 1, 1),
                 )
-            raw = stream.read(MAX_MANIFEST_BYTES + 1)
     except NotRegularFile:
         raise LoadError("not a regular file (a folder, FIFO, device or socket)", Span(1, 1, 1, 1)) from None
     except OSError as exc:

@@ -69,3 +69,22 @@ def test_a_baseline_nested_too_deeply_is_a_one_line_error(tmp_path: Path) -> Non
     root = project(tmp_path / "prod", {"genai-manifest.yaml": CLEAN, "a.png": ASSET_BYTES,
                                        "baseline.json": "[" * 100_000 + "]" * 100_000})
     cli("check", "--baseline", "baseline.json", cwd=root).one_line_error("baseline.json: not a genai-lint baseline")
+
+
+def test_reading_a_manifest_allocates_its_size_not_the_limit(tmp_path: Path) -> None:
+    """The read buffer is the file's size: a 2 KB manifest must not reserve the 128 MiB limit (which
+    tracemalloc, and a machine without overcommit, count)."""
+    import tracemalloc
+
+    from genai_lint.loader import read_manifest_bytes
+
+    manifest = tmp_path / "genai-manifest.yaml"
+    manifest.write_text(CLEAN, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        raw = read_manifest_bytes(manifest)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert raw == CLEAN.encode()
+    assert peak < 64 * len(raw) + 64 * 1024, f"{peak:,} bytes traced to read {len(raw):,}"
