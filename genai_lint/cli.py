@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,9 @@ def _outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
     return outputs
 
 
-def write_output(path: Path, text: str) -> None:
-    """Write a report file atomically, creating its folder; a failure is a one-line error."""
+def write_output(path: Path, text: str | Iterable[str]) -> None:
+    """Write a report file (whole, or in chunks as they come) atomically, creating its folder; a failure is a
+    one-line error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(path, text)
@@ -322,7 +324,7 @@ def gate(delivery: Path, parts: tuple[Path, ...], project_dir: str | None, shard
         run = run_guarded(shards.merge, list(parts), project_dir, overrides, _config_file(config_path))
     else:
         run = run_guarded(run_gate, delivery, project_dir, overrides, _config_file(config_path),
-                          inventory=inventory_path is not None)
+                          inventory=inventory_path)
     report = run.report
     if inventory_path is not None and run.inventory is not None and report.delivery_root is not None:
         from genai_lint import inventory

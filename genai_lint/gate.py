@@ -10,7 +10,8 @@ date); unmatched files are scanned for embedded generative-AI provenance (D801) 
 :mod:`genai_lint.provenance`.
 
 The delivery streams through: walked in path order, examined in batches, judged file by file;
-findings are kept, a clean file is only counted, so memory does not grow with the delivery.
+findings are kept, a clean file is only counted (its inventory row set down in a temporary file), so memory
+does not grow with the delivery.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from genai_lint.context import Context
 from genai_lint.engine import apply_settings, load_project, selected_rules, settings_for, targets
 from genai_lint.findings import Finding, Report
 from genai_lint.hashing import HashCache, Hasher
-from genai_lint.inventory import Row, row
+from genai_lint.inventory import Row, Rows, row, spool_folder
 from genai_lint.project import Entry, relative, source_root
 from genai_lint.rules import all_rules
 from genai_lint.safe_text import valid_text
@@ -167,22 +168,22 @@ MATCHED_ASSET_RULES = ("G401", "A605", "A606", "A607")
 
 @dataclass
 class GateRun:
-    """The gate's report, and the inventory rows when they were asked for."""
+    """The gate's report, and the inventory rows (streamed, by path) when they were asked for."""
 
     report: Report
-    inventory: list[Row] | None = None
+    inventory: Iterator[Row] | None = None
 
 
 def gate(delivery: Path, project_dir: str | None, overrides: dict[str, Any], config: Path | None = None,
-         inventory: bool = False) -> GateRun:
+         inventory: Path | None = None) -> GateRun:
     """Run the delivery gate on ``delivery`` for the production at ``project_dir`` (default: here).
 
-    With ``inventory``, every delivered file is also identified by the scanner (matched ones too)
-    and described in one inventory row."""
+    With an ``inventory`` file to write, every delivered file is also identified by the scanner (matched
+    ones too) and described in one inventory row, the rows waiting in that file's folder."""
     ctx = production(project_dir, overrides, config)
     delivery_root = delivery_root_of(delivery)
-    verdicts = Verdicts(ctx, inventory)
-    for item in examine(delivery.absolute(), delivery_root, ctx, identify_all=inventory):
+    verdicts = Verdicts(ctx, Rows(spool_folder(inventory)) if inventory is not None else None)
+    for item in examine(delivery.absolute(), delivery_root, ctx, identify_all=inventory is not None):
         verdicts.add(item)
     return verdicts.run(str(delivery), delivery_root)
 
@@ -207,9 +208,9 @@ def delivery_root_of(delivery: Path) -> Path:
 class Verdicts:
     """The gate's judgement, made file by file as the delivery streams past (in walk order): the per-file
     rules, each sequence once, the asset rules for every delivered deliverable. Findings are kept; a
-    file without any is only counted (and, for the inventory, its row kept)."""
+    file without any is only counted (and, for the inventory, its row set down in ``rows``)."""
 
-    def __init__(self, ctx: Context, inventory: bool = False):
+    def __init__(self, ctx: Context, rows: Rows | None = None):
         self.ctx = ctx
         self.selected = {rule.code: rule for rule in selected_rules(ctx.settings)}
         self.per_file = [rule for rule in self.selected.values() if rule.scope == "delivery"]
@@ -219,11 +220,10 @@ class Verdicts:
         self.frame_groups: dict[tuple[str, int], FrameGroup] = {}
         self.files = self.matched = self.size = 0
         self.accepted: dict[tuple[str, str], int] = {}
-        self.inventory = inventory
+        self.rows = rows
+        self.inventory = rows is not None
         self.about: dict[tuple, list[int]] = {}
         """Which delivered files each finding is about (for the inventory)."""
-        self.rows: list[tuple[int, Row]] = []
-        """The inventory rows of the files without findings, by number."""
         self.kept: dict[int, DeliveredFile] = {}
         """The files with findings (for the inventory): their rows wait for the findings' final form."""
 
@@ -249,11 +249,11 @@ class Verdicts:
             for finding in self.judged[id(asset)]:
                 concerned = True
                 self._about(finding, number)
-        if self.inventory:
+        if self.rows is not None:
             if concerned:
                 self.kept[number] = item
             else:
-                self.rows.append((number, row(item, [], ctx.settings.fail_on)))
+                self.rows.add(number, row(item, [], ctx.settings.fail_on))
         if item.frame is not None:  # a frame: its sequence is reported once, in run()
             for finding in mine:
                 group = self.frame_groups.setdefault((finding.code, id(item.assets[0])),
@@ -293,14 +293,15 @@ class Verdicts:
                         manifests=len(project.manifests), assets=len(project.assets),
                         evaluation_date=settings.date.isoformat(), fail_on=settings.fail_on, command="gate",
                         notes=notes)
-        if not self.inventory:
+        if self.rows is None:
             return GateRun(report)
         per_item: dict[int, list[Finding]] = {number: [] for number in self.kept}
         for finding in report.findings:
             for number in dict.fromkeys(self.about.get(_identity(finding), [])):
                 per_item[number].append(finding)
-        rows = self.rows + [(number, row(item, per_item[number], settings.fail_on)) for number, item in self.kept.items()]
-        return GateRun(report, sorted((entry for _, entry in rows), key=lambda entry: entry.path))
+        for number, item in self.kept.items():
+            self.rows.add(number, row(item, per_item[number], settings.fail_on), final=False)
+        return GateRun(report, self.rows.in_order())
 
 
 @dataclass

@@ -5,12 +5,19 @@ the gate made of it (format identified from the content, the reader that scanned
 it matched, the provenance markers found, the findings about it), the verdict: ``blocked``
 (a finding at or above the fail threshold), ``review`` (findings below it), ``pass``, and the
 ``accept-unread`` glob and reason when the production accepted the file unread.
+
+The rows stream: a clean file's row is set down in a temporary file beside the inventory as the
+gate judges it (the walk's order is the inventory's), the file is written from there in chunks.
 """
 
 from __future__ import annotations
 
 import csv
+import heapq
 import io
+import json
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,17 +76,70 @@ def row(item: DeliveredFile, findings: list[Finding], fail_on: Severity) -> Row:
     )
 
 
-def render(rows: list[Row], kind: str, delivery_root: Path) -> str:
-    """The inventory as CSV (lists joined with ``; ``) or JSON (``{"delivery_root", "files": [...]}``)."""
+class Rows:
+    """The inventory rows as the delivery streams past, in the order ``sorted`` by path would give.
+
+    A clean file's row is final at once: it goes to an anonymous temporary file in ``folder`` (walk
+    order is path order). A row that waits for the findings' final form, or whose path sorts before
+    the last one set down (a file name's undecodable bytes shown escaped), stays in memory until
+    :meth:`in_order` merges both."""
+
+    def __init__(self, folder: Path):
+        import tempfile
+
+        self.spool = tempfile.TemporaryFile(dir=folder)  # private, unlinked: never through a symlink
+        self.last: str | None = None
+        self.held: list[tuple[tuple[str, int, int], Row]] = []
+
+    def add(self, number: int, entry: Row, final: bool = True) -> None:
+        """The row of delivered file ``number``; ``final=False`` for one that waited for the findings."""
+        if not final or (self.last is not None and entry.path < self.last):
+            self.held.append(((entry.path, 0 if final else 1, number), entry))
+            return
+        self.last = entry.path
+        self.spool.write(json.dumps([number, *(getattr(entry, column) for column in COLUMNS)]).encode() + b"\n")
+
+    def in_order(self) -> Iterator[Row]:
+        """Every row by path (ties: clean files first, then in walk order); the temporary file is closed after."""
+        with self.spool:
+            self.spool.seek(0)
+            spooled = (((values[1], 0, values[0]), Row(*values[1:])) for values in map(json.loads, self.spool))
+            for _, entry in heapq.merge(spooled, sorted(self.held, key=_key), key=_key):
+                yield entry
+
+
+def _key(pair: tuple[tuple[str, int, int], Row]) -> tuple[str, int, int]:
+    return pair[0]
+
+
+def spool_folder(inventory: Path) -> Path:
+    """The folder the inventory will be written in (a symlink's target's), created: its rows wait there."""
+    folder = Path(os.path.realpath(inventory)).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def render(rows: Iterable[Row], kind: str, delivery_root: Path) -> Iterator[str]:
+    """The inventory as CSV (lists joined with ``; ``) or JSON (``{"delivery_root", "files": [...]}``), a row
+    at a time."""
     if kind == "json":
-        files = [{column: getattr(entry, column) for column in COLUMNS} for entry in rows]
-        return json_dumps({"version": 1, "delivery_root": str(delivery_root), "files": files}) + "\n"
+        head, tail = json_dumps({"version": 1, "delivery_root": str(delivery_root), "files": []}).rsplit("[]", 1)
+        opened = False
+        for entry in rows:
+            text = json_dumps({column: getattr(entry, column) for column in COLUMNS})
+            yield (",\n" if opened else head + "[\n") + "\n".join("    " + line for line in text.split("\n"))
+            opened = True  # each row indented as json_dumps nests it in "files"
+        yield ("\n  ]" if opened else head + "[]") + tail + "\n"
+        return
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for entry in rows:
         writer.writerow([_cell(getattr(entry, column)) for column in COLUMNS])
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 def _cell(value: object) -> str:

@@ -2,7 +2,8 @@
 
 Every file the tool writes (manifests edited by ``hash`` and ``add``, the files ``init``
 scaffolds, baselines and report outputs) goes through :func:`atomic_write`: the new content
-goes to a temporary file in the same folder, is flushed and fsynced, takes the original file's
+goes to a private temporary file in the same folder (a chunk at a time when it comes in chunks,
+so a large inventory is never held whole), is flushed and fsynced, takes the original file's
 permission bits, and is renamed over the target in one step; the folder is then fsynced so the
 rename survives a crash. Readers, and a second genai-lint writing the same file at the same
 time, see the old file or the new one, never a mix. When anything fails on the way, the
@@ -22,7 +23,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 __all__ = ["atomic_write", "write_text_atomic", "write_private", "replace_if_unchanged", "ChangedOnDisk",
@@ -33,7 +34,11 @@ class ChangedOnDisk(OSError):
     """The file changed between reading it and writing the edited version; nothing was written."""
 
 
-def atomic_write(path: Path | str, data: bytes | str, *, exclusive: bool = False) -> None:
+Content = bytes | str | Iterable[bytes | str]
+"""What is written: bytes, text (as UTF-8, unchanged), or chunks of either, written as they come."""
+
+
+def atomic_write(path: Path | str, data: Content, *, exclusive: bool = False) -> None:
     """Replace (or create) ``path`` with ``data`` atomically. ``str`` is written as UTF-8, unchanged.
 
     A symlink is followed: the file it points at is replaced and the link stays a link.
@@ -43,14 +48,19 @@ def atomic_write(path: Path | str, data: bytes | str, *, exclusive: bool = False
     overwritten.
     """
     try:
-        _atomic_write(path, data.encode("utf-8") if isinstance(data, str) else bytes(data), exclusive)
+        _atomic_write(path, _chunks(data), exclusive)
     except OSError as exc:
         if exc.filename is None:  # a full disk says "No space left on device": say which file
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
         raise
 
 
-def _atomic_write(path: Path | str, payload: bytes, exclusive: bool) -> None:
+def _chunks(data: Content) -> Iterator[bytes]:
+    for chunk in [data] if isinstance(data, (bytes, bytearray, memoryview, str)) else data:
+        yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+
+
+def _atomic_write(path: Path | str, payload: Iterable[bytes], exclusive: bool) -> None:
     target = Path(os.path.realpath(path))
     directory = target.parent
     try:
@@ -70,13 +80,13 @@ def _atomic_write(path: Path | str, payload: bytes, exclusive: bool) -> None:
         return
     import tempfile  # imported here: a plain check never writes
 
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)  # 0600, O_EXCL
     try:
         try:
-            _set_mode(handle, existing)
+            _write_all(handle, payload)
+            _set_mode(handle, existing)  # private until whole
             if existing is not None:
                 _copy_xattrs(target, handle)
-            _write_all(handle, payload)
             os.fsync(handle)
         finally:
             os.close(handle)
@@ -91,12 +101,11 @@ def _atomic_write(path: Path | str, payload: bytes, exclusive: bool) -> None:
     _fsync_directory(directory)
 
 
-def _write_in_place(target: Path, payload: bytes) -> None:
+def _write_in_place(target: Path, payload: Iterable[bytes]) -> None:
     """Overwrite the file itself (same inode, so every hard link sees the new text), then trim and fsync it."""
     handle = os.open(target, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     try:
-        _write_all(handle, payload)
-        os.ftruncate(handle, len(payload))
+        os.ftruncate(handle, _write_all(handle, payload))
         os.fsync(handle)
     finally:
         os.close(handle)
@@ -167,8 +176,8 @@ def _remove_stale_temporaries(target: Path) -> None:
                     os.unlink(entry.path)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Text (UTF-8) through :func:`atomic_write`; kept for the callers that write reports."""
+def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Text (UTF-8), whole or in chunks, through :func:`atomic_write`; kept for the callers that write reports."""
     atomic_write(path, text)
 
 
@@ -185,7 +194,7 @@ def write_private(path: Path, data: bytes | str) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         try:
-            _write_all(handle, payload)
+            _write_all(handle, [payload])
         finally:
             os.close(handle)
         os.replace(temporary, path)
@@ -233,7 +242,7 @@ def _link_exclusive(temporary: str, target: Path) -> None:
     os.unlink(temporary)
 
 
-def _write_through(target: Path, existing: os.stat_result, payload: bytes) -> None:
+def _write_through(target: Path, existing: os.stat_result, payload: Iterable[bytes]) -> None:
     """Write to a device or FIFO (``/dev/stdout``, a pipe) as a shell redirection would; never rename over it."""
     if stat.S_ISDIR(existing.st_mode):
         raise IsADirectoryError(21, "Is a directory", str(target))
@@ -244,10 +253,30 @@ def _write_through(target: Path, existing: os.stat_result, payload: bytes) -> No
         os.close(handle)
 
 
-def _write_all(handle: int, payload: bytes) -> None:
-    view = memoryview(payload)
+WRITE_SIZE = 1 << 16
+"""Small chunks are gathered up to this many bytes per ``write``."""
+
+
+def _write_all(handle: int, payload: Iterable[bytes]) -> int:
+    """Write every chunk of ``payload``, 64 KiB at a time; the number of bytes written."""
+    pending, total = bytearray(), 0
+    for chunk in payload:
+        total += len(chunk)
+        if pending and len(pending) + len(chunk) > WRITE_SIZE:
+            _write_out(handle, pending)
+            pending.clear()
+        if len(chunk) >= WRITE_SIZE:
+            _write_out(handle, chunk)  # a large chunk as it is, not copied
+        else:
+            pending += chunk
+    _write_out(handle, pending)
+    return total
+
+
+def _write_out(handle: int, data: bytes | bytearray) -> None:
+    view = memoryview(data)
     while view:
-        written = os.write(handle, view[: 1 << 20])
+        written = os.write(handle, view[:WRITE_SIZE])
         view = view[written:]
 
 

@@ -1,5 +1,5 @@
-"""The gate at scale: memory bounded whatever the number of clean delivered files (counted by tracemalloc,
-never timed), and a streamed walk whose order is the paths' order."""
+"""The gate at scale: memory bounded whatever the number of clean delivered files, with or without an
+inventory (counted by tracemalloc, never timed), and a streamed walk whose order is the paths' order."""
 
 from __future__ import annotations
 
@@ -40,12 +40,12 @@ def delivery(folder: Path, files: int) -> Path:
     return folder
 
 
-def gate_peak(delivery_folder: Path, project: Path) -> int:
+def gate_peak(delivery_folder: Path, project: Path, *options: str) -> int:
     """Peak bytes Python allocated by one real gate run (CLI in-process, hash cache on) once the production
     is loaded (loading reads a manifest through a buffer as large as the largest manifest allowed)."""
     tracemalloc.start()
     try:
-        result = run_cli("gate", str(delivery_folder), "--project", str(project), "--format", "json")
+        result = run_cli("gate", str(delivery_folder), "--project", str(project), "--format", "json", *options)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -73,6 +73,14 @@ def test_memory_does_not_grow_with_clean_delivered_files(tmp_path: Path, monkeyp
     # 15 bytes a file (the walk batch and the open folders' names are the same size in both).
     assert first_large - first_small < 1 << 18, (first_small, first_large)
     assert cached_large - cached_small < 1 << 18, (cached_small, cached_large)
+    for kind in ("csv", "json"):  # the rows wait in a temporary file, the inventory is written a chunk at a time
+        small_rows, large_rows = tmp_path / f"small.{kind}", tmp_path / f"large.{kind}"
+        with_small, with_large = gate_peak(small, project, "--inventory", str(small_rows)), gate_peak(
+            large, project, "--inventory", str(large_rows))
+        # Holding the rows was ~1 KiB a file (18 MiB more for the large delivery).
+        assert with_large - with_small < 1 << 18, (kind, with_small, with_large)
+        assert large_rows.read_text().count('"verdict": "pass"' if kind == "json" else ",pass,") == 20_000
+        assert not list(tmp_path.glob(".*"))  # no temporary file left beside the inventory
 
 
 def test_the_walk_is_in_path_order_and_streamed(tmp_path: Path) -> None:
