@@ -9,7 +9,6 @@ order, ``<frame number> <sha256 of that frame's file>\\n`` (:func:`sequence_dige
 from __future__ import annotations
 
 import bisect
-import hashlib
 import os
 import re
 from collections import namedtuple
@@ -142,7 +141,13 @@ def frame_candidates(folder: str) -> tuple[list[str], set[str]]:
 
 def sequence_digest(frame_digests: Iterable[tuple[int, str]]) -> str:
     """The sequence's sha256: of :func:`frame_lines`."""
-    return hashlib.sha256(frame_lines(frame_digests).encode("utf-8")).hexdigest()
+    return _sha256_hex(frame_lines(frame_digests).encode("utf-8"))
+
+
+def _sha256_hex(data: bytes) -> str:
+    import hashlib  # loads OpenSSL: only runs that look at frames need it
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def frame_lines(frame_digests: Iterable[tuple[int, str]]) -> str:
@@ -160,7 +165,7 @@ def record_frames(cache_folder: str, frame_digests: dict[int, str]) -> None:
     from genai_lint.writing import write_private
 
     text = frame_lines(frame_digests.items()).encode("utf-8")
-    name = hashlib.sha256(text).hexdigest()
+    name = _sha256_hex(text)
     try:
         if isinstance(trusted_cache(Path(cache_folder).parent, create=True), Path):
             folder = trusted_folder(Path(cache_folder, "sequences"), create=True)
@@ -183,7 +188,7 @@ def recorded_frames(cache_folder: str, digest: str, limit: int = MAX_FRAMES * 80
     text = read_capped(folder / f"{digest}.txt", limit)
     if isinstance(text, str):
         return None
-    if hashlib.sha256(text).hexdigest() != digest:
+    if _sha256_hex(text) != digest:
         return None
     frames: dict[int, str] = {}
     for line in text.decode("ascii", "replace").splitlines():
