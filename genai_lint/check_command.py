@@ -16,10 +16,13 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from genai_lint.config import ConfigError
 from genai_lint.findings import Report, Severity
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT_NAMES = ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
 STDOUT_FORMATS = ("auto", *FORMAT_NAMES)

@@ -15,11 +15,15 @@ import datetime as dt
 import json
 import re
 from collections import namedtuple
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
 
 from genai_lint.findings import Severity
 from genai_lint.safe_text import json_dumps, printable
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_NAMES = (".genai-lint.yaml", ".genai-lint.yml")
 DEFAULT_MANIFESTS = ("genai-manifest.yaml", "genai-manifest.yml")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from genai_lint import __version__
 from genai_lint.findings import Span
@@ -30,6 +29,10 @@ try:  # hashlib's own blake2b, without the OpenSSL that importing hashlib loads 
     from _blake2 import blake2b  # random.py imports _sha512 the same way, for the same reason
 except ImportError:  # a Python built without its own BLAKE2
     from hashlib import blake2b
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 FOLDER = "documents"
 VALIDATED = "validated"

@@ -6,9 +6,9 @@ import fnmatch
 import gc
 import os
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
 
 from genai_lint.config import CONFIG_NAMES, ConfigError, Settings, apply_overrides, load_config
 from genai_lint.findings import Finding, Report, Severity
@@ -18,6 +18,10 @@ from genai_lint.project import (Manifest, Project, changed_file_manifests, disco
 from genai_lint.rules import Rule, all_rules, in_profiles, matches
 from genai_lint.suggest import closest
 from genai_lint.waivers import apply_waivers
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Target:

@@ -27,9 +27,12 @@ import sys
 from array import array
 from collections import namedtuple
 from pathlib import Path
-from typing import Any
 
 from genai_lint.findings import Span
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_MANIFEST_BYTES = 128 * 1024 * 1024
 """Larger manifests are refused: a YAML load needs about 40 bytes of memory per byte of text."""

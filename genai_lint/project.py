@@ -12,13 +12,16 @@ import os
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from genai_lint.config import CONFIG_NAMES, DEFAULT_EXCLUDE, Settings, find_config
 from genai_lint.containment import OutsideRoot, inside
 from genai_lint.loader import Document, LoadError, load, load_edited
 from genai_lint.safe_text import valid_text
 from genai_lint.schema import SchemaError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 REGISTERS = ("tools", "approvals", "assets")
 WHOLE_TREES = 1 << 20

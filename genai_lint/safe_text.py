@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 WORKFLOW_LEGACY = "##["
 """The GitHub runner acts on ``##[command]data`` anywhere in a log line."""

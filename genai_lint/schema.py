@@ -11,9 +11,12 @@ import json
 from collections import namedtuple
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from genai_lint.suggest import closest
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_FILE = "manifest-v1.schema.json"
 

@@ -12,8 +12,8 @@ import bisect
 import os
 import re
 from collections import namedtuple
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 MAX_FRAMES = 1_000_000
 """More frames than this in one ``frames:`` value is refused (a typo like ``1-99999999`` must not eat memory)."""

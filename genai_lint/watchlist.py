@@ -11,9 +11,10 @@ RE2 set says which patterns occur, and only those are searched for their positio
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
 if TYPE_CHECKING:
+    from typing import Any
     from genai_lint.config import Watchlist
 
 DEFAULT_PATTERNS: tuple[str, ...] = ()

@@ -7,7 +7,7 @@ imported only when their format is asked for, to keep start-up fast.
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 from genai_lint.findings import Report
 

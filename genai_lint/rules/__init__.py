@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 import textwrap
 from collections import namedtuple
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from genai_lint.findings import RuleInfo, Severity
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from genai_lint.context import Context
 from genai_lint.findings import Finding

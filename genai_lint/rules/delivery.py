@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
 
 from genai_lint.context import Context
 from genai_lint.findings import Finding, Severity
 from genai_lint.project import Entry
 from genai_lint.rules import rule
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
 if TYPE_CHECKING:
     from genai_lint.gate import DeliveredFile
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterator
+from collections.abc import Iterator
 
 from genai_lint.context import Context, SequenceFiles
 from genai_lint.findings import Finding

@@ -8,7 +8,7 @@ applies.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
 
 from genai_lint.context import Context
 from genai_lint.findings import Finding
@@ -17,6 +17,7 @@ from genai_lint.rules import rule
 from genai_lint.rules.delivery import final_path
 from genai_lint.rules.talent import block
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
 if TYPE_CHECKING:
     from genai_lint.gate import DeliveredFile
 

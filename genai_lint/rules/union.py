@@ -6,7 +6,7 @@ whose ``talent_use`` needs consent (a digital replica or alteration that no exem
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from genai_lint.context import Context
 from genai_lint.findings import Finding

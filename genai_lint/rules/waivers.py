@@ -7,7 +7,7 @@ judge each waiver once that is known, so they receive the waiver and what it mat
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from genai_lint.context import Context
 from genai_lint.findings import Finding
