@@ -16,7 +16,8 @@ Prints a Markdown table and writes it to ``benchmarks/SHARD-RESULTS.md``.
 
 With ``--tiny N``: a delivery of N tiny clean files (distinct small PNGs without metadata, 1,000 a
 folder) for a small production: ``find | wc -l``, ``sha256sum``, then the gate's first and cached
-runs, written to ``benchmarks/SCALE-RESULTS.md``: the gate's peak memory must not grow with N.
+runs and cached runs writing ``--inventory`` CSV and JSON, written to ``benchmarks/SCALE-RESULTS.md``:
+the gate's peak memory must not grow with N.
 """
 
 from __future__ import annotations
@@ -166,7 +167,9 @@ def tiny(cli: str, files: int) -> None:
                 ("sha256sum over the delivery, sequential",
                  run(f"find {delivery} -type f -print0 | xargs -0 -n 1000 sha256sum", shell=True)),
                 ("gate, first run (empty hash cache)", run(gate)),
-                ("gate, cached re-run", run(gate))]
+                ("gate, cached re-run", run(gate)),
+                ("gate --inventory FILE.csv, cached", run(gate + ["--inventory", str(folder / "inventory.csv")])),
+                ("gate --inventory FILE.json, cached", run(gate + ["--inventory", str(folder / "inventory.json")]))]
         lines = [f"# Delivery gate on {files:,} tiny clean files (1,000 a folder)", "",
                  f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, shared (load average at the "
                  f"start of each command in the table); building the delivery took {built:.0f} s. One run each; "
