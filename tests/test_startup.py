@@ -35,7 +35,7 @@ def test_check_of_an_unchanged_production_imports_no_validator_and_no_dataclasse
     assert "jsonschema_rs" in imported_by(tmp_path, *args)  # the first run validates, and caches the result
     modules = imported_by(tmp_path, *args)
     assert "genai_lint.rules.manifest" in modules and "genai_lint.formats.json_format" in modules
-    for heavy in ("click", "jsonschema_rs", "dataclasses", "inspect", "difflib", "copy", "hashlib", "typing"):
+    for heavy in ("click", "jsonschema_rs", "dataclasses", "inspect", "difflib", "copy", "hashlib", "typing", "textwrap"):
         assert heavy not in modules, heavy
     assert "click" in imported_by(tmp_path, "check", "--output", f"json:{tmp_path / 'out.json'}", str(root))
 
@@ -98,10 +98,12 @@ def test_check_prints_the_same_without_click(vector, project, tmp_path, monkeypa
 
 
 def test_rule_docs_are_cleaned_as_inspect_cleans_docstrings():
-    from genai_lint.rules import all_rules
+    from genai_lint.rules import all_rules, cleandoc
 
     for rule in all_rules().values():
         assert rule.doc == inspect.cleandoc(rule.check.__doc__ or ""), rule.code
+    for doc in ("", "one line  ", "\n  \n", "  first\n\tindented\n  less \n\n     \n", "x\n   \n  a\n    b\n  \n"):
+        assert cleandoc(doc) == inspect.cleandoc(doc), repr(doc)
 
 
 @pytest.mark.parametrize("vector", HANDLED)

@@ -19,7 +19,6 @@ that keep the manifest itself sound and the studio's own rules (see :mod:`genai_
 from __future__ import annotations
 
 import importlib
-import textwrap
 from collections import namedtuple
 from collections.abc import Callable, Iterable
 
@@ -81,9 +80,10 @@ def rule(code: str, name: str, severity: str, summary: str, scope: str = "asset"
 
 def cleandoc(doc: str) -> str:
     """A docstring without its indentation and blank edges, as :func:`inspect.cleandoc` gives it
-    (without importing :mod:`inspect` and what it pulls in, at every start-up)."""
-    first, _, rest = doc.expandtabs().partition("\n")
-    return (first.strip() + "\n" + textwrap.dedent(rest)).strip("\n").rstrip()
+    (without importing :mod:`inspect` and what it pulls in, or :mod:`textwrap`'s regexes, at every start-up)."""
+    lines = doc.expandtabs().split("\n")
+    margin = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()), default=0)
+    return "\n".join([lines[0].lstrip(), *(line[margin:] for line in lines[1:])]).strip("\n")
 
 
 def all_rules() -> dict[str, Rule]:
