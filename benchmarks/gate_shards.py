@@ -38,6 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from gate_throughput import write_manifest  # noqa: E402
 from genai_lint.sequences import sequence_digest  # noqa: E402
 
 
@@ -81,22 +82,7 @@ def build(folder: Path, frames: int, sequences: int, big: int, big_mb: int) -> t
                 digest.update(chunk)
         os.link(path, delivery / "plates" / path.name)
         assets.append(_asset(f"PLATE-{index:02d}", f"plates/{path.name}", digest.hexdigest(), "", "video"))
-    (production / "genai-manifest.yaml").write_text(f"""manifest_version: 1
-production:
-  id: bench
-tools:
-  - id: comp
-    name: Local comp tool
-    environment: local
-    data_handling: {{trains_on_inputs: false, trains_on_outputs: false, retains_inputs: false, evidence: "local"}}
-approvals:
-  - id: APR-1
-    scopes: [final-deliverable]
-    granted_by: Studio Legal
-    granted_on: "2026-01-01"
-    reference: LEG-1
-assets:
-{''.join(assets)}""")
+    write_manifest(production, "comp", "Local comp tool", assets)
     return production, delivery
 
 

@@ -72,12 +72,18 @@ def build(folder: Path, gib: float, files: int) -> tuple[Path, Path, Path]:
     disclosed_on: "2026-01-10"
     approvals: [APR-1]
 """)
+    write_manifest(project, "upscaler", "Local upscaler", assets)
+    return project, delivery, copied
+
+
+def write_manifest(project: Path, tool_id: str, tool_name: str, assets: list[str]) -> None:
+    """The benchmark production's manifest: one local tool, one final-deliverable approval, ``assets``."""
     (project / "genai-manifest.yaml").write_text(f"""manifest_version: 1
 production:
   id: bench
 tools:
-  - id: upscaler
-    name: Local upscaler
+  - id: {tool_id}
+    name: {tool_name}
     environment: local
     data_handling: {{trains_on_inputs: false, trains_on_outputs: false, retains_inputs: false, evidence: "local"}}
 approvals:
@@ -88,7 +94,6 @@ approvals:
     reference: LEG-1
 assets:
 {''.join(assets)}""")
-    return project, delivery, copied
 
 
 def timed(command: list[str], cwd: Path | None = None) -> float:
