@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import gc
 import os
 import sys
 from pathlib import Path
@@ -210,7 +211,27 @@ def run(args: list[str]) -> None:
         return  # click words the usage error
     if options["no_files"]:
         overrides["check_files"] = False
-    sys.exit(_check(options, overrides, config))
+    gc.disable()  # the run builds its whole model once and frees nothing cyclic: the collector only rescans it
+    exit_at_once(_check(options, overrides, config))
+
+
+def exit_at_once(code: int) -> None:
+    """Flush the output and end the process without the interpreter's teardown, as mypy does.
+
+    Freeing every module and every object of the run one by one costs more than a tenth of a
+    start-up-bound `check` (about 5 ms of 60 at 100 assets), and nothing is left to do: the cache
+    files are written and closed by then, and no exit handler of this path has work. Output that
+    cannot be written (a closed pipe) is an error, as it is inside the run.
+    """
+    try:
+        sys.stdout.flush()
+    except OSError:
+        code = 2
+    try:
+        sys.stderr.flush()
+    except OSError:
+        code = 2
+    os._exit(code)
 
 
 def _check(options: dict[str, Any], overrides: dict[str, Any], config_path: Path | None) -> int:

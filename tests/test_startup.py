@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +12,13 @@ import pytest
 from conftest import CLEAN, settle
 
 PROBE = """
-import atexit, runpy, sys
+import atexit, os, runpy, sys
 report = sys.argv.pop(1)
-atexit.register(lambda: open(report, "w", encoding="utf-8").write("\\n".join(sorted(sys.modules))))
+def write_report():
+    open(report, "w", encoding="utf-8").write("\\n".join(sorted(sys.modules)))
+atexit.register(write_report)
+exit_at_once = os._exit  # check's own path ends without the interpreter's teardown, so without atexit
+os._exit = lambda code: (write_report(), exit_at_once(code))
 sys.argv[0] = "genai-lint"
 runpy.run_module("genai_lint", run_name="__main__", alter_sys=True)
 """
@@ -110,3 +115,26 @@ def test_rule_docs_are_cleaned_as_inspect_cleans_docstrings():
 def test_usual_command_lines_do_not_import_click(vector, project, tmp_path):
     root = project()
     assert "click" not in imported_by(tmp_path, *vector.format(root=root, tmp=tmp_path).split())
+
+
+def test_a_report_longer_than_a_pipe_buffer_arrives_whole(project, tmp_path):
+    assets = "".join(f"  - id: A{n:04d}\n    path: a.png\n    tool: nope\n" for n in range(400))
+    root = project(CLEAN.split("assets:")[0] + "assets:\n" + assets)
+    args = ["check", "--no-files", "--format", "json", str(root)]
+    click_run, entry_run = [subprocess.run([sys.executable, "-c", RUNNER, path, *args], capture_output=True, cwd=tmp_path)
+                            for path in ("click", "entry")]
+    assert len(entry_run.stdout) > 128 * 1024  # twice what a Linux pipe holds
+    assert (entry_run.returncode, entry_run.stdout, entry_run.stderr) == (1, click_run.stdout, b"")
+
+
+def test_a_closed_output_pipe_is_one_error_line_and_exit_2(project, tmp_path):
+    root = project()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-c", RUNNER, "entry", "check", "--format", "json", str(root)],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["genai-lint: error: Broken pipe"]
