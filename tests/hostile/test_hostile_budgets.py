@@ -57,7 +57,7 @@ def test_merge_keys_are_refused_before_they_are_copied(tmp_path: Path, width: in
 
 
 METER = """
-import runpy, sys, json
+import os, runpy, sys, json
 from genai_lint import loader
 visits = [0]
 pairs = loader._pairs
@@ -66,11 +66,16 @@ def counted(node):
         visits[0] += 1
         yield pair
 loader._pairs = counted
+def report():
+    sys.stderr.write("\\n@@visits %d\\n" % visits[0])
+    sys.stderr.flush()
+exit_at_once = os._exit  # check's own path ends without the interpreter's teardown, so without `finally`
+os._exit = lambda code: (report(), exit_at_once(code))
 try:
     sys.argv = ["genai-lint", *sys.argv[1:]]
     runpy.run_module("genai_lint", run_name="__main__")
 finally:
-    sys.stderr.write("\\n@@visits %d\\n" % visits[0])
+    report()
 """
 
 
