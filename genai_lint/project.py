@@ -21,6 +21,7 @@ from genai_lint.schema import SchemaError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 REGISTERS = ("tools", "approvals", "assets")
@@ -61,7 +62,7 @@ class Manifest:
 class Entry:
     """An asset, tool or approval entry of a manifest."""
 
-    __slots__ = ("kind", "manifest", "index", "data", "broken")  # one per asset: 70 bytes, not 360
+    __slots__ = ("kind", "manifest", "index", "data", "broken", "get")  # one per asset: 80 bytes, not 360
 
     def __init__(self, kind: str, manifest: Manifest, index: int, data: dict, broken: frozenset[str] = frozenset()):
         self.kind = kind
@@ -69,6 +70,10 @@ class Entry:
         self.index = index
         self.data = data
         self.broken = broken
+        self.get: Callable[..., Any] = (
+            {name: value for name, value in data.items() if name not in broken} if broken else data).get
+        """``get(name, default=None)``: the field's value, or ``default`` when it is missing or broke the schema
+        (M002 said so). A dict's own ``get``: the rules call it about sixty times per asset."""
 
     @property
     def id(self) -> str | None:
@@ -78,12 +83,6 @@ class Entry:
     @property
     def path(self) -> tuple:
         return (self.kind + "s", self.index)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        """The field's value, or ``default`` when it is missing or broke the schema (M002 said so)."""
-        if self.broken and name in self.broken:
-            return default
-        return self.data.get(name, default)
 
     def is_broken(self, *names: str) -> bool:
         return any(name in self.broken for name in names)
