@@ -368,13 +368,13 @@ def _severity(value: Any, *at: Any) -> Severity:
     return Severity.parse(value)
 
 
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_URL = r"[A-Za-z][A-Za-z0-9+.-]*://"  # compiled on first use (re's cache)
 
 
 def _glob(value: Any, *at: Any, key: bool = False) -> str:
     if not isinstance(value, str) or not value:
         raise _Invalid(f"expected a path glob (got {value!r})", *at, key=key)
-    if _URL.match(value):
+    if re.match(_URL, value):
         raise _Invalid(f"{value!r} is a URL; genai-lint reads only local files and never fetches anything: "
                        "give a path glob relative to the project root", *at, key=key)
     return value

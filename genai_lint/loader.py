@@ -646,11 +646,13 @@ def _common_prefix(one: str, other: str) -> int:
     return low
 
 
-HIDDEN_RE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-"""Characters that change or hide what a reviewer sees: bidirectional controls and zero-width marks."""
+HIDDEN = "[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+"""Characters that change or hide what a reviewer sees: bidirectional controls and zero-width marks.
+
+This and the other patterns of rare paths are compiled on first use (re's cache), not at every start-up."""
 
 
-_BREAK_RE = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_BREAK = "\r\n|[\r\n\x85\u2028\u2029]"
 """Line breaks as libyaml counts them for positions."""
 
 
@@ -662,13 +664,15 @@ def _has_odd_breaks(text: str) -> bool:
 def find_hidden(text: str, limit: int = 1000) -> list[tuple[Span, str]]:
     """Where each invisible character is written, with its code point (``U+202E``); at most ``limit``."""
     found: list[tuple[Span, str]] = []
+    if text.isascii():
+        return found
     line, line_start, scanned = 1, 0, 0
     odd_breaks: bool | None = None
-    for match in HIDDEN_RE.finditer(text):
+    for match in re.finditer(HIDDEN, text):
         if odd_breaks is None:
             odd_breaks = _has_odd_breaks(text)
         if odd_breaks:  # count lines as libyaml does, or the column would point into another line
-            for found_break in _BREAK_RE.finditer(text, scanned, match.start()):
+            for found_break in re.compile(_BREAK).finditer(text, scanned, match.start()):
                 line, line_start = line + 1, found_break.end()
         else:
             newlines = text.count("\n", scanned, match.start())
@@ -701,7 +705,7 @@ def _compose(text: str) -> Any:
         raise LoadError("invalid YAML: nested too deeply", Span(1, 1, 1, 1)) from None
 
 
-_PLAIN_PAIR = re.compile(r"(?P<lead>[ \t]*(?:-[ \t]+)?)(?P<key>[^\s#'\"\[\]{}&*!|>%@`][^:#]*?):[ \t]+(?P<value>.*)")
+_PLAIN_PAIR = r"(?P<lead>[ \t]*(?:-[ \t]+)?)(?P<key>[^\s#'\"\[\]{}&*!|>%@`][^:#]*?):[ \t]+(?P<value>.*)"
 
 
 def _explain_parse_error(text: str, mark: Any, message: str) -> tuple[str, str | None]:
@@ -718,7 +722,7 @@ def _explain_parse_error(text: str, mark: Any, message: str) -> tuple[str, str |
     line_start = text.rfind("\n", 0, mark.index) + 1
     line_end = text.find("\n", mark.index)
     line = text[line_start:len(text) if line_end < 0 else line_end].rstrip("\r")
-    pair = _PLAIN_PAIR.fullmatch(line)
+    pair = re.fullmatch(_PLAIN_PAIR, line)
     if pair is None or pair.group("value")[:1] in ("'", '"', "[", "{", "|", ">"):
         return message, None
     key, value = pair.group("key").strip(), pair.group("value").split(" #")[0].rstrip()

@@ -36,7 +36,7 @@ def _escape_char(char: str) -> str:
     return char.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"  # these patterns are compiled on first use (re's cache): most text needs none
 
 
 def valid_text(text: str) -> str:
@@ -45,10 +45,10 @@ def valid_text(text: str) -> str:
     For data that is escaped again on output (JSON keeps a file name's line break as ``\\n``)."""
     if text.isascii():
         return text
-    return _SURROGATE.sub(lambda match: _escape_char(match.group(0)), text)
+    return re.sub(_SURROGATE, lambda match: _escape_char(match.group(0)), text)
 
 
-_COMMAND_AFTER_BREAK = re.compile(r"(\n\s*):(?=:)")
+_COMMAND_AFTER_BREAK = r"(\n\s*):(?=:)"
 """A kept line break followed by ``::``: the new line would start a workflow command."""
 
 
@@ -63,7 +63,7 @@ def printable(text: str, keep: str = "") -> str:
     if WORKFLOW_LEGACY in text:
         text = text.replace(WORKFLOW_LEGACY, "##\\[")
     if "\n" in keep and "::" in text:
-        text = _COMMAND_AFTER_BREAK.sub(r"\1\\x3a", text)
+        text = re.sub(_COMMAND_AFTER_BREAK, r"\1\\x3a", text)
     return text
 
 
@@ -75,7 +75,7 @@ def log_line(line: str) -> str:
     return line
 
 
-_NOT_ASCII_PRINTABLE = re.compile(r"[^\t\n\x20-\x7e]")
+_NOT_ASCII_PRINTABLE = r"[^\t\n\x20-\x7e]"
 
 
 def json_dumps(document: Any, indent: int | None = 2) -> str:
@@ -89,7 +89,8 @@ def json_dumps(document: Any, indent: int | None = 2) -> str:
             return char
         return json.dumps(char, ensure_ascii=True)[1:-1] if ord(char) not in _SURROGATE_BYTES else f"\\u{ord(char):04x}"
 
-    text = _NOT_ASCII_PRINTABLE.sub(escape, text)
+    if not text.isascii() or "\x7f" in text:  # JSON escapes C0 controls itself; DEL and non-ASCII are left
+        text = re.sub(_NOT_ASCII_PRINTABLE, escape, text)
     return text.replace(WORKFLOW_LEGACY, "##\\u005b") if WORKFLOW_LEGACY in text else text
 
 

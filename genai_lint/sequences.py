@@ -18,8 +18,8 @@ from pathlib import Path
 MAX_FRAMES = 1_000_000
 """More frames than this in one ``frames:`` value is refused (a typo like ``1-99999999`` must not eat memory)."""
 
-_PATTERN = re.compile(r"(#+)|%(0?)(\d*)d")
-_RANGE = re.compile(r"\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*)?")
+_PATTERN = r"(#+)|%(0?)(\d*)d"  # compiled on first use (re's cache): most paths name one file
+_RANGE = r"\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*)?"
 
 
 class FramesError(ValueError):
@@ -61,7 +61,9 @@ class Pattern(namedtuple("Pattern", "folder prefix suffix width unmistakable", d
 def parse_pattern(path: str) -> Pattern | None:
     """The sequence pattern ``path`` names, or ``None`` when it names one file."""
     folder, _, name = path.rpartition("/")
-    matches = list(_PATTERN.finditer(name))
+    if "#" not in name and "%" not in name:
+        return None
+    matches = list(re.finditer(_PATTERN, name))
     if len(matches) != 1:
         return None
     match = matches[0]
@@ -75,7 +77,7 @@ def parse_frames(text: str) -> list[int]:
     """The sorted frame numbers of ``"1001-1040, 1050"``; raises :class:`FramesError`."""
     frames: set[int] = set()
     for part in str(text).split(","):
-        match = _RANGE.fullmatch(part)
+        match = re.fullmatch(_RANGE, part)
         if match is None:
             raise FramesError(f"'{part.strip()}' is not a frame number or a range like 1001-1096")
         first = int(match.group(1))
