@@ -62,13 +62,15 @@ def test_a_cache_entry_from_another_checkout_is_not_trusted(project, tmp_path):
 
 
 VALIDATOR_LOADED = """\
-import sys
+import os, sys
 from genai_lint.entry import main
 sys.argv = ["genai-lint", "check", "--format", "json", "--date", "2026-06-01", sys.argv[1]]
-try:
-    main()
-finally:
-    print("validator imported:", "jsonschema_rs" in sys.modules, file=sys.stderr)
+exit_at_once = os._exit  # check ends without the interpreter's teardown: report on the way out
+def report(code):
+    print("validator imported:", "jsonschema_rs" in sys.modules, file=sys.stderr, flush=True)
+    exit_at_once(code)
+os._exit = report
+main()
 """
 
 
