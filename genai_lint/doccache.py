@@ -23,7 +23,6 @@ from genai_lint.findings import Span
 from genai_lint.cachefiles import CACHE_DIR, cache_folder, read_capped, say_ignored, trusted_folder
 from genai_lint.loader import Document, DuplicateKey, decode
 from genai_lint.schema import SchemaError, schema_text
-from genai_lint.writing import write_private
 
 try:  # hashlib's own blake2b, without the OpenSSL that importing hashlib loads (~3.5 ms at every start);
     from _blake2 import blake2b  # random.py imports _sha512 the same way, for the same reason
@@ -124,6 +123,8 @@ class DocumentCache:
         """Put ``entry`` in ``target``, replacing whatever stood there (never following it)."""
         if not self.create or not self._folder_usable(target.parent, create=True):
             return
+        from genai_lint.writing import write_private  # a run of unchanged manifests writes nothing
+
         try:
             write_private(target, json.dumps(entry, ensure_ascii=False))
         except Exception:  # noqa: BLE001 - a cache that cannot be written is just a slower run

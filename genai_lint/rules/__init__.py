@@ -18,7 +18,6 @@ that keep the manifest itself sound and the studio's own rules (see :mod:`genai_
 
 from __future__ import annotations
 
-import importlib
 from collections import namedtuple
 from collections.abc import Callable, Iterable
 
@@ -89,7 +88,7 @@ def cleandoc(doc: str) -> str:
 def all_rules() -> dict[str, Rule]:
     """Every registered rule, by code, in code order."""
     for family in FAMILIES:
-        importlib.import_module(f"genai_lint.rules.{family}")
+        __import__(f"genai_lint.rules.{family}")  # not importlib: its package is not loaded at start-up
     return dict(sorted(REGISTRY.items()))
 
 
