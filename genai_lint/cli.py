@@ -309,14 +309,12 @@ def gate(delivery: Path, parts: tuple[Path, ...], project_dir: str | None, shard
         raise Failure("--shard K/N and --part FILE go together")
     if shard_text is not None:
         shard = run_guarded(shards.parse_shard, shard_text)
-        part = run_guarded(shards.run_shard, delivery, project_dir, overrides, _config_file(config_path), shard)
-        import json
-
+        part = run_guarded(shards.Shard, delivery, project_dir, overrides, _config_file(config_path), shard)
         from genai_lint.safe_text import printable
 
-        write_output(part_path, json.dumps(part, ensure_ascii=False) + "\n")
+        run_guarded(write_output, part_path, part.lines())  # examined as it is written
         if not quiet:
-            click.echo(printable(f"genai-lint: shard {shard[0]}/{shard[1]}: {len(part['files'])} delivered file(s) "
+            click.echo(printable(f"genai-lint: shard {shard[0]}/{shard[1]}: {part.records} delivered file(s) "
                                  f"examined, part written to {part_path}; `gate merge` judges the delivery"), err=True)
         sys.exit(0)
     inventory_kind = _inventory_kind(inventory_path, delivery)
