@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from genai_lint import hashing, shards
-from test_gate_scale import delivery, production
+from genai_lint import shards
+from test_gate_scale import delivery, measure_after_loading, production
 
 
 def make_parts(folder: Path, project: Path, count: int = 2) -> list[Path]:
@@ -210,15 +210,7 @@ def peak(*args: str) -> int:
 
 
 def test_shard_and_merge_memory_does_not_grow_with_the_delivery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hashing, "FLUSH_EVERY", 500)  # the hash cache's pending rows stay few in both runs
-    real_production = shards.production
-
-    def production_then_measure(*args, **kwargs):
-        loaded = real_production(*args, **kwargs)
-        tracemalloc.reset_peak()
-        return loaded
-
-    monkeypatch.setattr(shards, "production", production_then_measure)
+    measure_after_loading(monkeypatch, shards)
     project = production(tmp_path / "production")
     peaks: dict[str, list[int]] = {"shard": [], "merge": []}
     for name, files in (("small", 2_000), ("large", 20_000)):
