@@ -51,7 +51,7 @@ def _open_nonblocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
-def _key(path: str | Path) -> str:
+def cache_key(path: str | Path) -> str:
     """The cache key of ``path``: its text, with the bytes of a name that is not UTF-8 escaped (SQLite needs UTF-8)."""
     text = str(path)
     try:
@@ -61,7 +61,7 @@ def _key(path: str | Path) -> str:
         return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
-def _identity(info: os.stat_result) -> tuple[int, int, int, int, int]:
+def file_identity(info: os.stat_result) -> tuple[int, int, int, int, int]:
     """What changes whenever the file's bytes do: ``ctime`` moves on every write, even when the
     mtime is put back (``cp -p``, ``rsync -t --inplace``, ``touch -r``), and no user can set it."""
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
@@ -78,7 +78,7 @@ FLUSH_EVERY = 20_000
 """Rows remembered before they are written (memory stays bounded on a delivery of millions of files)."""
 LOOKUP_BATCH = 16
 """Paths looked up per statement (SQLite's variable limit, lowered below, is 16)."""
-SCHEMA = {
+HASH_TABLES = {
     ("table", "hashes"): "CREATE TABLE hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
                          " ctime_ns INTEGER, inode INTEGER, device INTEGER, sha256 TEXT)",
     ("index", "sqlite_autoindex_hashes_1"): None,
@@ -94,18 +94,31 @@ LIMITS = {"SQLITE_LIMIT_LENGTH": 1 << 16, "SQLITE_LIMIT_SQL_LENGTH": 1 << 12, "S
 _COMPANIONS = ("-wal", "-shm", "-journal")
 
 
+def settled(info: os.stat_result, at_ns: int) -> bool:
+    """Whether a file with ``info`` read at ``at_ns`` was read as it stays: it had not changed just before
+    (within :data:`SETTLED_NS`, or 2 s on a file system keeping whole seconds)."""
+    settle = SETTLED_NS if info.st_ctime_ns % 1_000_000_000 else 2_000_000_000
+    return at_ns - max(info.st_ctime_ns, info.st_mtime_ns) > settle
+
+
 class Untrusted(Exception):
     """The cache database is not one this checkout made, or is damaged: ignore it, rebuild it."""
 
 
-class HashCache:
-    """Remembered hashes under ``root/.genai-lint-cache``: used only when this user made the database
-    here (see :mod:`genai_lint.cachefiles`) and it holds exactly the expected tables, read through a
-    read-only connection whose every statement has a budget. Every failure just means "not cached"."""
+class CacheDatabase:
+    """A SQLite cache under ``root/.genai-lint-cache``: used only when this user made the database here (see
+    :mod:`genai_lint.cachefiles`) and it holds exactly the tables of :attr:`SCHEMA`, read through a read-only
+    connection whose every statement has a budget. Every failure just means "not cached". A subclass names
+    its :attr:`FILE`, :attr:`SCHEMA` (``origin`` included) and the :attr:`INSERT` that :meth:`flush` runs on
+    the rows it collected in ``_pending``."""
+
+    FILE: str
+    SCHEMA: dict[tuple[str, str], str | None]
+    INSERT: str
 
     def __init__(self, root: Path, create: bool = True):
         self.root = root
-        self.path = root / CACHE_DIR / CACHE_FILE
+        self.path = root / CACHE_DIR / self.FILE
         self.create = create
         self.ticks = 0
         """Progress-handler calls of the current statement (each is 1,000 SQLite instructions)."""
@@ -114,43 +127,30 @@ class HashCache:
         self._pending: list[tuple] = []
         self._rebuilt = False
 
-    def lookup(self, path: str | Path, info: os.stat_result) -> str | None:
-        return self.lookup_many([(path, info)])[0]
-
-    def lookup_many(self, files: list[tuple[str | Path, os.stat_result]]) -> list[str | None]:
-        """The remembered hash of each of ``files`` (path and stat) whose identity is unchanged, else ``None``;
-        :data:`LOOKUP_BATCH` paths per statement."""
-        found: list[str | None] = [None] * len(files)
+    def _select(self, sql: str, keys: list[str]) -> dict[object, tuple]:
+        """Rows of ``sql`` (``... WHERE key IN ({})``), :data:`LOOKUP_BATCH` keys per statement, by their first
+        column; empty when the database is not there, not trusted or busy."""
         db = self._read_connection()
         if db is None:
-            return found
+            return {}
         import sqlite3
 
-        keys = [_key(path) for path, _ in files]
         rows: dict[object, tuple] = {}
         try:
             for start in range(0, len(keys), LOOKUP_BATCH):
                 chunk = keys[start:start + LOOKUP_BATCH]
-                sql = ("SELECT path, size, mtime_ns, ctime_ns, inode, device, sha256 FROM hashes WHERE path IN "
-                       f"({', '.join('?' * len(chunk))})")
-                rows.update((row[0], row[1:]) for row in self._run(db, sql, chunk).fetchall())
+                rows.update((row[0], row[1:]) for row in self._run(db, sql.format(", ".join("?" * len(chunk))),
+                                                                   chunk).fetchall())
         except sqlite3.Error as exc:
             if not _busy(exc):
                 self._distrust(f"it cannot be read ({exc})")
-            return found
-        for number, (key, (_, info)) in enumerate(zip(keys, files)):
-            row = rows.get(key)
-            if row and tuple(row[:5]) == _identity(info) and isinstance(row[5], str) and len(row[5]) == 64:
-                found[number] = row[5]
-        return found
+            return {}
+        return rows
 
-    def remember(self, path: str | Path, info: os.stat_result, digest: str, hashed_at_ns: int) -> None:
-        """Remember ``digest`` for the file with ``info``, unless it changed just before ``hashed_at_ns``."""
-        settle = SETTLED_NS if info.st_ctime_ns % 1_000_000_000 else 2_000_000_000
-        if hashed_at_ns - max(info.st_ctime_ns, info.st_mtime_ns) > settle:
-            self._pending.append((_key(path), *_identity(info), digest))
-            if len(self._pending) >= FLUSH_EVERY:
-                self.flush()
+    def _remember(self, row: tuple) -> None:
+        self._pending.append(row)
+        if len(self._pending) >= FLUSH_EVERY:
+            self.flush()
 
     def flush(self) -> None:
         """Write what was learnt, into a database this checkout makes anew if the old one was not trusted."""
@@ -169,8 +169,7 @@ class HashCache:
             db = self._write_connection()
             for start in range(0, len(pending), BATCH):
                 db.execute("BEGIN IMMEDIATE")  # one commit (and its fsyncs) per batch, not per row
-                self._run(db, "INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          pending[start:start + BATCH], many=True)
+                self._run(db, self.INSERT, pending[start:start + BATCH], many=True)
                 db.execute("COMMIT")
         except (OSError, sqlite3.Error, Untrusted):
             pass
@@ -222,7 +221,7 @@ class HashCache:
             try:
                 db.execute("BEGIN IMMEDIATE")
                 if self._check_schema(db) == "empty":
-                    for sql in filter(None, SCHEMA.values()):
+                    for sql in filter(None, self.SCHEMA.values()):
                         db.execute(sql)
                     info = os.lstat(self.path)
                     db.execute("INSERT INTO origin VALUES (?, ?)", (info.st_dev, info.st_ino))
@@ -300,7 +299,7 @@ class HashCache:
         found = {(kind, name): sql for kind, name, sql in rows}
         if not found:
             return "empty"
-        if found != SCHEMA:
+        if found != self.SCHEMA:
             raise Untrusted("its tables are not the ones genai-lint makes")
         origin = self._run(db, "SELECT device, inode FROM origin LIMIT 2", ()).fetchall()
         info = os.lstat(self.path)
@@ -323,6 +322,35 @@ class HashCache:
                 os.unlink(f"{self.path}{suffix}")
             except OSError:
                 pass
+
+
+class HashCache(CacheDatabase):
+    """Remembered hashes, keyed on (path, size, mtime_ns, ctime_ns, inode, device)."""
+
+    FILE = CACHE_FILE
+    SCHEMA = HASH_TABLES
+    INSERT = "INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+    def lookup(self, path: str | Path, info: os.stat_result) -> str | None:
+        return self.lookup_many([(path, info)])[0]
+
+    def lookup_many(self, files: list[tuple[str | Path, os.stat_result]]) -> list[str | None]:
+        """The remembered hash of each of ``files`` (path and stat) whose identity is unchanged, else ``None``;
+        :data:`LOOKUP_BATCH` paths per statement."""
+        keys = [cache_key(path) for path, _ in files]
+        rows = self._select("SELECT path, size, mtime_ns, ctime_ns, inode, device, sha256 FROM hashes "
+                            "WHERE path IN ({})", keys)
+        found: list[str | None] = [None] * len(files)
+        for number, (key, (_, info)) in enumerate(zip(keys, files)):
+            row = rows.get(key)
+            if row and tuple(row[:5]) == file_identity(info) and isinstance(row[5], str) and len(row[5]) == 64:
+                found[number] = row[5]
+        return found
+
+    def remember(self, path: str | Path, info: os.stat_result, digest: str, hashed_at_ns: int) -> None:
+        """Remember ``digest`` for the file with ``info``, unless it changed just before ``hashed_at_ns``."""
+        if settled(info, hashed_at_ns):
+            self._remember((cache_key(path), *file_identity(info), digest))
 
 
 def _busy(exc: Exception) -> bool:
