@@ -336,15 +336,17 @@ def examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: boo
             walked: Iterable[Walked] | None = None) -> Iterator[DeliveredFile]:
     """Every delivered file (those of ``walked``, default: the walk of ``delivery``) hashed, matched to assets
     and (unmatched, or all with ``identify_all``) scanned, streamed in walk order; paths shown relative to
-    ``delivery_root``."""
-    from genai_lint.provenance import scan
+    ``delivery_root``. Hashes and scans go through the caches (unless ``--no-cache``)."""
+    from genai_lint.scancache import ScanCache, scan_all
 
     shown = _shower(delivery, delivery_root)
     hasher = Hasher(HashCache(ctx.project.root) if ctx.settings.cache else None, quiet=ctx.settings.quiet)
+    scans = ScanCache(ctx.project.root) if ctx.settings.cache else None
     matcher = AssetMatcher(ctx, hasher)
     try:
         for batch in _batches(walk(delivery) if walked is None else walked, BATCH):
             digests = iter(matcher.hash([(entry.path, entry.info) for entry in batch if entry.info is not None]))
+            items = []
             for entry in batch:
                 item = DeliveredFile(entry.path, shown(entry.rel), problem=entry.problem)
                 if entry.info is not None:
@@ -357,20 +359,24 @@ def examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: boo
                         item.frame = next((frame for _, frame in matches if frame is not None), None)
                     else:
                         item.problem = f"cannot be read ({getattr(digest, 'strerror', None) or digest})"
-                if item.sha256 and item.assets and identify_all:
-                    item.scan = scan(entry.path)  # for the inventory only: a declared file is judged by its asset
-                    item.markers = list(item.scan.markers)
-                elif item.sha256 and not item.assets:
-                    item.scan = scan(entry.path)
-                    item.markers = list(item.scan.markers)
-                    item.problem = item.scan.problem
+                items.append(item)
+            # a declared file is judged by its asset: scanned only for the inventory
+            scanned = [(entry, item) for entry, item in zip(batch, items)
+                       if item.sha256 and (identify_all or not item.assets)]
+            found = scan_all([(entry.path, item.sha256, entry.info) for entry, item in scanned], scans)
+            for (entry, item), result in zip(scanned, found):
+                item.scan, item.markers = result, list(result.markers)
+                if not item.assets:
+                    item.problem = result.problem
                     item.accepted = _accepted_unread(item, entry.rel, ctx.settings.accept_unread)
                     if item.accepted is not None:
                         item.problem = None
-                yield item
-            batch = digests = None  # type: ignore[assignment]  # freed before the walk gathers the next batch
+            yield from items
+            batch = digests = items = scanned = found = None  # type: ignore[assignment]  # freed before the next batch
     finally:
         hasher.close()
+        if scans is not None:
+            scans.close()
 
 
 def _batches(entries: Iterable[Walked], size: int) -> Iterator[list[Walked]]:

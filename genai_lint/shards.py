@@ -30,13 +30,16 @@ import stat
 from collections import deque
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from genai_lint import __version__
 from genai_lint.config import ConfigError
 from genai_lint.context import Context
 from genai_lint.project import Entry
 from genai_lint.gate import DeliveredFile, GateRun, Verdicts, Walked, delivery_root_of, examine, production, walk
+
+if TYPE_CHECKING:
+    from genai_lint.provenance import Scan
 
 PART_FORMAT = "genai-lint gate part"
 PART_VERSION = 3
@@ -359,7 +362,13 @@ def _record(item: DeliveredFile, order: int, walked: Walked) -> dict:
             "shown": item.shown, "size": item.size, "sha256": item.sha256, "problem": item.problem,
             "frame": item.frame, "accepted": list(item.accepted) if item.accepted else None,
             "assets": [[asset.manifest.rel, asset.index] for asset in item.assets],
-            "scan": asdict(item.scan) if item.scan is not None else None}
+            "scan": _scan_fields(item.scan) if item.scan is not None else None}
+
+
+def _scan_fields(scan: Scan) -> dict:
+    """What the report needs of a scan (not the work it cost, which a remembered scan does not know)."""
+    return {"format": scan.format, "reader": scan.reader, "markers": [asdict(marker) for marker in scan.markers],
+            "problem": scan.problem}
 
 
 def _item(record: dict, by_place: dict[tuple[str, int], Entry], delivery_root: Path) -> DeliveredFile:
