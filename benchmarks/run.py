@@ -302,11 +302,12 @@ def bench_size(n: int, repeats: int, out: Path, cj_cap: float, findings_only: bo
                 stdout=out / f"check-jsonschema-{n}.txt")
     bare = Series("bare C load (gc off)", [str(PYTHON), "-c", BARE_LOAD, *files], (0,))
     pure = Series("check-jsonschema (pure)", [str(PURE_CJ), "--schemafile", str(SCHEMA), *files], (0, 1))
+    cold = Series(COLD, [*genai_lint_check(directory)[:2], "--no-cache", *genai_lint_check(directory)[2:]], (0, 1))
     if findings_only:
         run_once(gl, record=False)
         group: list[Series] = []
     else:
-        group = [gl, cj, bare] + ([pure] if n <= PURE_MAX_ASSETS else [])
+        group = [gl, cj, bare] + ([pure] if n <= PURE_MAX_ASSETS else []) + ([cold] if n == SMALL else [])
         large = n >= LARGE
         alternate(group, repeats, warmup=0 if large else 1, cap={"check-jsonschema": cj_cap} if large else None)
     result = {
@@ -343,6 +344,9 @@ def bench_precommit(out: Path, repeats: int, findings_only: bool = False) -> dic
 
 SPREAD_SIBLINGS, SPREAD_ASSETS = 20, 20_000
 WATCH_ASSETS, MEDIA_ASSETS = 2_000, 1_000
+SMALL = 100
+COLD = "genai-lint check --no-cache"
+"""At 100 assets `check` also runs without its document cache: what a first run (a fresh clone) costs."""
 SMALL_FLOOR_TARGET, SMALL_CJ_TARGET, MEMORY_TARGET, MEMORY_LARGE_TARGET, NO_COST_TARGET = 1.6, 5.0, 2.0, 600 * 2**20, 1.15
 SYLLABLES = ("ka", "lo", "mi", "ren", "to", "sa", "vel", "dor", "ni", "bra", "qu", "est", "ar", "um", "zi", "po")
 INTERNATIONAL = " — cinéma vérité, ночь, 夜景"
@@ -570,7 +574,7 @@ def gap_rows(results: dict) -> list[tuple[str, str, str, float | None, float | N
     def cpu(a: dict | None, b: dict | None) -> float | None:
         return ratio((a or {}).get("median_cpu"), (b or {}).get("median_cpu"))
 
-    small = by_n.get(100)
+    small = by_n.get(SMALL)
     if small:
         gl, cj, pure, bare = (small.get(k) for k in ("genai-lint check", "check-jsonschema", "check-jsonschema (pure)",
                                                     "bare C load (gc off)"))
@@ -583,6 +587,14 @@ def gap_rows(results: dict) -> list[tuple[str, str, str, float | None, float | N
         value = ratio(wall(pure), wall(gl))
         rows.append(("check-jsonschema (pure) / `check`, 100 assets", fmt_time(wall(pure)), fmt_time(wall(gl)), value,
                      cpu(pure, gl), "(context)", None))
+        cold = small.get(COLD)
+        if cold:
+            rows.append(("`check --no-cache` (a first run: validates, imports jsonschema-rs) vs the bare C load, 100 assets",
+                         fmt_time(wall(cold)), fmt_time(wall(bare)), ratio(wall(cold), wall(bare)), cpu(cold, bare),
+                         "(context)", None))
+            value = ratio(wall(cj), wall(cold))
+            rows.append(("check-jsonschema (C loader) / `check --no-cache`, 100 assets", fmt_time(wall(cj)),
+                         fmt_time(wall(cold)), value, cpu(cj, cold), "(context)", None))
     if gaps:
         gl, bare = gaps["memory: genai-lint check, 20 x 1,000"], gaps["memory: bare C load, 20 x 1,000"]
         value = ratio(gl["median_rss"], bare["median_rss"])
