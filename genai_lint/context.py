@@ -34,7 +34,7 @@ class SequenceFiles:
     root; ``digest``, the sequence sha256 of the frames on disk, once computed.
     """
 
-    def __init__(self, pattern: Pattern, declared: list[int], present: dict[int, Path], error: str | None = None,
+    def __init__(self, pattern: Pattern, declared: list[int], present: dict[int, str], error: str | None = None,
                  folder: AssetFile | None = None, digest: str | OSError | None = None):
         self.pattern = pattern
         self.declared = declared
@@ -71,7 +71,7 @@ class Context:
         self._files: dict[int, AssetFile] = {}
         self._locator = _Locator(project.root)
         self._clearances: dict[int, dict[str, str]] = {}
-        self._hashes: dict[Path, str | OSError] | None = None
+        self._hashes: dict[str | Path, str | OSError] | None = None
         self.known_hashes: dict[str, str] = {}
         """SHA-256 of production files already hashed in this run by another pass (the gate's matching)."""
         self._sequences: dict[int, SequenceFiles | None] = {}
@@ -249,11 +249,11 @@ class Context:
             digests[frame] = digest
         return digests
 
-    def _hashed(self) -> dict[Path, str | OSError]:
+    def _hashed(self) -> dict[str | Path, str | OSError]:
         if self._hashes is None:
             from genai_lint.hashing import HashCache, hash_files
 
-            wanted: list[Path] = []
+            wanted: list[str | Path] = []
             for asset in self.project.assets:
                 if not asset.manifest.requested or not isinstance(asset.get("sha256"), str):
                     continue
@@ -340,20 +340,20 @@ class _Locator:
             return AssetFile("missing", Path(joined), "folder does not exist")
         return AssetFile("ok", Path(real))
 
-    def frames(self, folder: str, pattern: Pattern) -> dict[int, Path]:
+    def frames(self, folder: str, pattern: Pattern) -> dict[int, str]:
         """The frames of ``pattern`` in the real ``folder`` that are readable regular files inside the root."""
-        found: dict[int, Path] = {}
+        found: dict[int, str] = {}  # paths as text: a Path is ~450 bytes more a frame
         if folder not in self.listings:
             self.listings[folder] = frame_candidates(folder)
         links = self.listings[folder][1]
         for frame, name in frames_on_disk(folder, pattern, self.listings[folder]).items():
             path = os.path.join(folder, name)
             if name not in links:  # a regular file (as listed) in a real folder inside the root: no stat needed
-                found[frame] = Path(path)
+                found[frame] = path
                 continue
             real = os.path.realpath(path)
             if self.inside(real) and os.path.isfile(real):
-                found[frame] = Path(real)
+                found[frame] = real
         return found
 
     def locate(self, base: str, target: str, touch: bool = True) -> AssetFile:

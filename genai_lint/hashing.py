@@ -402,11 +402,11 @@ def show_progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def hash_files(paths: Iterable[Path], cache: HashCache | None = None, quiet: bool = True,
-               workers: int | None = None) -> dict[Path, str | OSError]:
+def hash_files(paths: Iterable[str | Path], cache: HashCache | None = None, quiet: bool = True,
+               workers: int | None = None) -> dict[str | Path, str | OSError]:
     """SHA-256 of every file in ``paths`` (or the OSError that stopped it), using and filling ``cache``."""
-    results: dict[Path, str | OSError] = {}
-    stated: list[tuple[Path, os.stat_result]] = []
+    results: dict[str | Path, str | OSError] = {}
+    stated: list[tuple[str | Path, os.stat_result]] = []
     for path in dict.fromkeys(paths):
         try:
             stated.append((path, os.stat(path)))

@@ -92,7 +92,7 @@ def _update_project(project: Project, say: Say, tally: Tally, check: bool, cache
     from genai_lint.hashing import HashCache, hash_files
 
     ctx = Context(project)
-    files: dict[int, list[Path]] = {}
+    files: dict[int, list[str | Path]] = {}
     """Each asset's files to hash: one, or a sequence's frames in frame order."""
     for asset in project.assets:
         if asset.manifest.requested:
@@ -126,7 +126,7 @@ def _update_project(project: Project, say: Say, tally: Tally, check: bool, cache
             _edit_manifest(manifest, planned, say, tally, check)
 
 
-def _files_of(asset: Entry, ctx: Context, say: Say, tally: Tally) -> list[Path] | None:
+def _files_of(asset: Entry, ctx: Context, say: Say, tally: Tally) -> list[str | Path] | None:
     """The files behind ``asset``'s sha256, or ``None`` (with a warning) when it cannot be computed."""
     sequence = ctx.sequence(asset)
     if sequence is not None:
