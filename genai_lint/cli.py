@@ -293,7 +293,7 @@ def gate(delivery: Path, parts: tuple[Path, ...], project_dir: str | None, shard
 
     On a render farm or a CI matrix: `gate DELIVERY --shard K/N --part PART-K.json` on each machine,
     then `gate merge PART-1.json ... PART-N.json` for the one report and exit code."""
-    from genai_lint import shards
+    from genai_lint.gate import shards
     from genai_lint.gate import gate as run_gate
 
     overrides = overrides_from(select, ignore, extend_select, fail_on, date_text, no_cache, quiet, profiles)
@@ -325,7 +325,7 @@ def gate(delivery: Path, parts: tuple[Path, ...], project_dir: str | None, shard
                           inventory=inventory_path)
     report = run.report
     if inventory_path is not None and run.inventory is not None and report.delivery_root is not None:
-        from genai_lint import inventory
+        from genai_lint.gate import inventory
 
         write_output(inventory_path, inventory.render(run.inventory, inventory_kind, report.delivery_root))
     run_guarded(emit, report, resolve_format(format_name), use_color(color), quiet, False, extra)
@@ -334,7 +334,7 @@ def gate(delivery: Path, parts: tuple[Path, ...], project_dir: str | None, shard
 
 def _inventory_kind(path: Path | None, delivery: Path) -> str:
     """``csv`` or ``json`` for ``--inventory PATH``; a usage error for another suffix or a path inside the delivery."""
-    from genai_lint.inventory import kind_of
+    from genai_lint.gate.inventory import kind_of
 
     if path is None:
         return ""

@@ -91,7 +91,7 @@ def test_memory_does_not_grow_with_clean_delivered_files(tmp_path: Path, monkeyp
 
 
 def test_the_walk_is_in_path_order_and_streamed(tmp_path: Path) -> None:
-    from genai_lint.gate import walk
+    from genai_lint.gate.walk import walk
 
     for name in ("a/x.png", "a-b.png", "a0.png", "a.png", "b/c/d.png", "b/c.png", "b.c/e.png"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, settle
-from genai_lint import provenance, scancache
+from genai_lint import provenance
+from genai_lint.gate import scancache
 from test_cache_safety import CACHE, ENDLESS, genai_lint
 from test_gate import ai_jpeg
 from test_gate_scale import png, production

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from genai_lint import shards
+from genai_lint.gate import shards
 from test_gate_scale import delivery, measure_after_loading, production
 
 

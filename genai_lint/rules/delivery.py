@@ -11,7 +11,7 @@ from genai_lint.rules import rule
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
 if TYPE_CHECKING:
-    from genai_lint.gate import DeliveredFile
+    from genai_lint.gate.delivered import DeliveredFile
 
 
 @rule("G401", "generated-in-deliverable", "error",

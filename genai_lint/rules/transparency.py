@@ -19,7 +19,7 @@ from genai_lint.rules.talent import block
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at every start-up
 if TYPE_CHECKING:
-    from genai_lint.gate import DeliveredFile
+    from genai_lint.gate.delivered import DeliveredFile
 
 APPLIES_FROM = dt.date(2026, 8, 2)
 EU_REGIONS = frozenset({"EU", "WW", "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU",

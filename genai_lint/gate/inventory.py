@@ -26,7 +26,7 @@ from genai_lint.findings import Finding, Severity
 from genai_lint.safe_text import json_dumps, printable
 
 if TYPE_CHECKING:
-    from genai_lint.gate import DeliveredFile
+    from genai_lint.gate.delivered import DeliveredFile
 
 KINDS = {".csv": "csv", ".json": "json"}
 COLUMNS = ("path", "size", "sha256", "format", "reader", "assets", "manifests", "markers", "findings", "verdict",

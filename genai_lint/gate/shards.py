@@ -36,7 +36,10 @@ from genai_lint import __version__
 from genai_lint.config import ConfigError
 from genai_lint.context import Context
 from genai_lint.project import Entry
-from genai_lint.gate import DeliveredFile, GateRun, Verdicts, Walked, delivery_root_of, examine, production, walk
+from genai_lint.gate import delivery_root_of, production
+from genai_lint.gate.delivered import DeliveredFile, examine
+from genai_lint.gate.verdicts import GateRun, Verdicts
+from genai_lint.gate.walk import Walked, walk
 
 if TYPE_CHECKING:
     from genai_lint.provenance import Scan
