@@ -59,13 +59,17 @@ def examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: boo
     matcher = AssetMatcher(ctx, hasher)
     try:
         for batch in _batches(walk(delivery) if walked is None else walked, BATCH):
-            digests = iter(matcher.hash([(entry.path, entry.info) for entry in batch if entry.info is not None]))
-            items = []
+            digests = matcher.hash([(entry.path, entry.info) for entry in batch if entry.info is not None])
+            # a declared file is judged by its asset: scanned only for the inventory
+            found = scan_all([(entry.path, digest, entry.info)
+                              for entry, digest in zip((entry for entry in batch if entry.info is not None), digests)
+                              if isinstance(digest, str) and (identify_all or digest not in matcher.by_hash)], scans)
+            digests_left = iter(digests)
             for entry in batch:
                 item = DeliveredFile(entry.path, shown(entry.rel), problem=entry.problem)
                 if entry.info is not None:
                     item.size = entry.info.st_size
-                    digest = next(digests)
+                    digest = next(digests_left)
                     if isinstance(digest, str):
                         item.sha256 = digest
                         matches = matcher.by_hash.get(digest, [])
@@ -73,20 +77,16 @@ def examine(delivery: Path, delivery_root: Path, ctx: Context, identify_all: boo
                         item.frame = next((frame for _, frame in matches if frame is not None), None)
                     else:
                         item.problem = f"cannot be read ({getattr(digest, 'strerror', None) or digest})"
-                items.append(item)
-            # a declared file is judged by its asset: scanned only for the inventory
-            scanned = [(entry, item) for entry, item in zip(batch, items)
-                       if item.sha256 and (identify_all or not item.assets)]
-            found = scan_all([(entry.path, item.sha256, entry.info) for entry, item in scanned], scans)
-            for (entry, item), result in zip(scanned, found):
-                item.scan, item.markers = result, list(result.markers)
-                if not item.assets:
-                    item.problem = result.problem
-                    item.accepted = _accepted_unread(item, entry.rel, ctx.settings.accept_unread)
-                    if item.accepted is not None:
-                        item.problem = None
-            yield from items
-            batch = digests = items = scanned = found = None  # type: ignore[assignment]  # freed before the next batch
+                if item.sha256 and (identify_all or not item.assets):
+                    item.scan = next(found)
+                    item.markers = list(item.scan.markers)
+                    if not item.assets:
+                        item.problem = item.scan.problem
+                        item.accepted = _accepted_unread(item, entry.rel, ctx.settings.accept_unread)
+                        if item.accepted is not None:
+                            item.problem = None
+                yield item
+            batch = digests = digests_left = found = None  # type: ignore[assignment]  # freed before the next batch
     finally:
         hasher.close()
         if scans is not None:

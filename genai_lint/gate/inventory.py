@@ -126,7 +126,7 @@ def render(rows: Iterable[Row], kind: str, delivery_root: Path) -> Iterator[str]
         head, tail = json_dumps({"version": 1, "delivery_root": str(delivery_root), "files": []}).rsplit("[]", 1)
         opened = False
         for entry in rows:
-            text = json_dumps({column: getattr(entry, column) for column in COLUMNS})
+            text = _json_row(entry)
             yield (",\n" if opened else head + "[\n") + "\n".join("    " + line for line in text.split("\n"))
             opened = True  # each row indented as json_dumps nests it in "files"
         yield ("\n  ]" if opened else head + "[]") + tail + "\n"
@@ -140,6 +140,20 @@ def render(rows: Iterable[Row], kind: str, delivery_root: Path) -> Iterator[str]
         out.seek(0)
         out.truncate()
     yield out.getvalue()
+
+
+def _json_row(entry: Row) -> str:
+    """``json_dumps`` of the row as a mapping (indented by 2), made of one-line dumps of each value: an
+    indented ``json.dumps`` leaves a reference cycle behind on every call (its encoder's closures)."""
+    fields = []
+    for column in COLUMNS:
+        value = getattr(entry, column)
+        if isinstance(value, list) and value:
+            text = "[\n" + ",\n".join("    " + json_dumps(item, indent=None) for item in value) + "\n  ]"
+        else:
+            text = json_dumps(value, indent=None)
+        fields.append(f"  {json_dumps(column, indent=None)}: {text}")
+    return "{\n" + ",\n".join(fields) + "\n}"
 
 
 def _cell(value: object) -> str:

@@ -18,7 +18,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from genai_lint.hashing import CacheDatabase, cache_key, file_identity, settled
 
@@ -47,39 +47,41 @@ class ScanCache(CacheDatabase):
         self.scanner = scanner_fingerprint()
         """The scanner's fingerprint, shortened: stored in every row."""
 
-    def scan_many(self, files: list[tuple[str, str, os.stat_result]]) -> list[Scan]:
-        """The scan of each of ``files`` (path, sha256, the stat it was hashed with): remembered, or read now."""
+    def scan_many(self, files: list[tuple[str, str, os.stat_result]]) -> Iterator[Scan]:
+        """The scan of each of ``files`` (path, sha256, the stat it was hashed with): remembered (looked up
+        together), or read as it is asked for."""
         from genai_lint.provenance import scan
 
-        keys = [f"{digest} {cache_key(os.path.splitext(path)[1].lower())}" for path, digest, _ in files]
+        keys = [_key(digest, path) for path, digest, _ in files]
         rows = self._select("SELECT key, scanner, result FROM scans WHERE key IN ({})", keys)
         read_back: dict[str, Scan | None] = {}  # most files of a delivery share a few results (a clean EXR)
-        scans: list[Scan] = []
-        for key, (path, _, info) in zip(keys, files):
+        remembered: list[Scan | None] = []
+        for key in keys:
             row = rows.get(key)
-            found = None
-            if row is not None and row[0] == self.scanner and isinstance(row[1], str):
-                if row[1] not in read_back:
-                    read_back[row[1]] = _scan_of(row[1])
-                found = read_back[row[1]]
+            text = row[1] if row is not None and row[0] == self.scanner and isinstance(row[1], str) else None
+            if text is not None and text not in read_back:
+                read_back[text] = _scan_of(text)
+            remembered.append(read_back[text] if text is not None else None)
+        keys = rows = read_back = None  # type: ignore[assignment]  # only the scans stay while the batch is judged
+        for (path, digest, info), found in zip(files, remembered):
             if found is None:
                 started = time.time_ns()
                 found = scan(path)
                 if self.scanner is not None and _read_as_hashed(path, info, found, started):
                     result = _text_of(found)
                     if len(result) <= MAX_RESULT:
-                        self._remember((key, self.scanner, result))
-            scans.append(found)
-        return scans
+                        self._remember((_key(digest, path), self.scanner, result))
+            yield found
 
 
-def scan_all(files: list[tuple[str, str, os.stat_result]], cache: ScanCache | None) -> list[Scan]:
-    """The scan of each of ``files`` (path, sha256, the stat it was hashed with), through ``cache`` if any."""
+def scan_all(files: list[tuple[str, str, os.stat_result]], cache: ScanCache | None) -> Iterator[Scan]:
+    """The scan of each of ``files`` (path, sha256, the stat it was hashed with), through ``cache`` if any, each
+    read as it is asked for."""
     if cache is not None:
         return cache.scan_many(files)
     from genai_lint.provenance import scan
 
-    return [scan(path) for path, _, _ in files]
+    return (scan(path) for path, _, _ in files)
 
 
 def scanner_fingerprint() -> str | None:
@@ -99,6 +101,11 @@ def scanner_fingerprint() -> str | None:
     except OSError:
         return None
     return digest.hexdigest()[:16]  # stored in every row: 64 bits tell scanners apart
+
+
+def _key(digest: str, path: str) -> str:
+    """The row of a file with this sha256 and name: its digest and its extension in lower case."""
+    return f"{digest} {cache_key(os.path.splitext(path)[1].lower())}"
 
 
 def _read_as_hashed(path: str, info: os.stat_result, found: Scan, started_ns: int) -> bool:
