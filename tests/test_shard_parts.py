@@ -14,7 +14,7 @@ import pytest
 
 from conftest import run_cli
 from genai_lint.gate import shards
-from test_gate_scale import delivery, measure_after_loading, production
+from test_gate_scale import delivery, measure_after_loading, production, traced
 
 
 def make_parts(folder: Path, project: Path, count: int = 2) -> list[Path]:
@@ -199,12 +199,9 @@ def test_a_name_that_is_not_utf8_goes_through_a_part(tmp_path: Path) -> None:
 
 def peak(*args: str) -> int:
     """Peak bytes Python allocated by one real ``genai-lint ARGS`` (CLI in-process) once the production is loaded."""
-    tracemalloc.start()
-    try:
+    with traced():
         result = run_cli(*args)
         measured = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
     assert result.exit_code == 0, result.stderr
     return measured
 
