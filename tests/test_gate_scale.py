@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import struct
 import tracemalloc
 import zlib
@@ -115,3 +116,23 @@ def test_the_walk_is_in_path_order_and_streamed(tmp_path: Path) -> None:
     rels = [entry.rel for entry in entries]
     assert rels == sorted(rels) and len(rels) == 7
 
+
+
+def test_a_delivered_hard_link_to_an_asset_file_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = production(tmp_path / "production")
+    folder = tmp_path / "delivery"
+    folder.mkdir()
+    os.link(project / "a.png", folder / "linked.png")
+    (folder / "copied.png").write_bytes((project / "a.png").read_bytes())
+    read: list[str] = []
+    real = hashing.sha256_file
+
+    def counted(path, progress=None):
+        read.append(os.path.basename(path))
+        return real(path, progress)
+
+    monkeypatch.setattr(hashing, "sha256_file", counted)
+    result = run_cli("gate", str(folder), "--project", str(project), "--format", "json", "--no-cache")
+    assert sorted(read) == ["a.png", "copied.png"]  # the asset file once, the copy; the link is the asset's file
+    d802 = [finding["path"] for finding in json.loads(result.output)["findings"] if finding["code"] == "D802"]
+    assert result.exit_code == 1 and sorted(d802) == ["copied.png", "linked.png"], result.output

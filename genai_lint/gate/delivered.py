@@ -152,6 +152,7 @@ class AssetMatcher:
         self.candidates: dict[str, list[Match]] = {}
         self.by_size: dict[int, list[str]] = {}
         self.by_inode: dict[tuple[int, int], str | OSError] = {}
+        """The hash of each hashed asset file that has other hard links, by (device, inode)."""
         for asset in ctx.project.assets:
             declared = asset.get("sha256")
             if isinstance(declared, str):
@@ -192,12 +193,13 @@ class AssetMatcher:
                     except OSError:
                         continue  # gone since: it matches nothing
                 for (path, info), digest in zip(stated, self.hasher.hash(stated)):
-                    self.by_inode.setdefault((info.st_dev, info.st_ino), digest)
+                    if info.st_nlink > 1:  # a delivered file can be this very file
+                        self.by_inode.setdefault((info.st_dev, info.st_ino), digest)
                     if isinstance(digest, str):
                         self.ctx.known_hashes[path] = digest
-                        for match in self.candidates[path]:
+                        for match in self.candidates.pop(path):  # its matches now live under the hash
                             self._put(digest, match)
-        known = [self.by_inode.get((info.st_dev, info.st_ino)) for _, info in files]
+        known = [self.by_inode.get((info.st_dev, info.st_ino)) if info.st_nlink > 1 else None for _, info in files]
         todo = [number for number, digest in enumerate(known) if digest is None]
         for number, digest in zip(todo, self.hasher.hash([files[number] for number in todo])):
             known[number] = digest
