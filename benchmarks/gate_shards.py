@@ -212,6 +212,8 @@ def main() -> int:
                  "",
                  *table(rows)]
         lines.append(f"| shards 1/2 + 2/2 + merge, one after the other | {shards_total:.1f} s | | | |")
+        sizes = " and ".join(f"{os.path.getsize(part) / 2**20:.1f} MiB" for part in parts)
+        lines += ["", f"The parts (one JSON document each, a record a line: layout version 3) are {sizes}."]
         text = "\n".join(lines) + "\n"
         print(text)
         (HERE / "SHARD-RESULTS.md").write_text(text)
