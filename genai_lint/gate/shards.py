@@ -115,6 +115,7 @@ class Shard:
 
 
 def _limited(line: str, shown: str | None = None) -> str:
+    """``line`` (without its comma and newline), refused when the part could not hold it (:data:`MAX_LINE`)."""
     if len(line) + 2 > MAX_LINE:
         what = f"the record of {shown}" if shown is not None else "the part's header"
         raise ConfigError(f"{what} would be over {MAX_LINE // 2**20} MiB in the part: gate this delivery unsharded")
@@ -337,6 +338,7 @@ class Listing:
         return share
 
     def shares(self) -> list[str]:
+        """Every share's fingerprint, share 1 first."""
         return [digest.hexdigest() for digest in self.digests]
 
 
