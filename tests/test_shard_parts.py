@@ -224,3 +224,17 @@ def test_shard_and_merge_memory_does_not_grow_with_the_delivery(tmp_path: Path, 
     # (2,000 -> 20,000 files: 2.9 -> 29 MB); streamed, ~90 KB for both.
     for command, (small, large) in peaks.items():
         assert large - small < 1 << 18 and large < 10 * small, (command, small, large)
+
+
+def test_a_record_over_the_line_limit_stops_the_shard_naming_the_file(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    project = production(tmp_path / "production")
+    folder = delivery(tmp_path / "delivery", 3)
+    (folder / ("d" * 200)).mkdir()
+    (folder / ("d" * 200) / ("f" * 200 + ".txt")).write_text("notes\n")
+    monkeypatch.setattr(shards, "MAX_LINE", 700)  # a header fits, the long-named file's record does not
+    part = tmp_path / "part.json"
+    result = run_cli("gate", str(folder), "--project", str(project), "--shard", "1/1", "--part", str(part))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "f" * 200 + ".txt would be over" in result.stderr and "gate this delivery unsharded" in result.stderr
+    assert not part.exists() and not list(tmp_path.glob(".part.json*"))  # nothing half written
