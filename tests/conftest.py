@@ -132,6 +132,22 @@ def project(tmp_path: Path):
     return make
 
 
+REPORT_AT_EXIT = """
+import atexit as _atexit, os as _os
+def report_at_exit(report):
+    reported = []
+    def once():
+        if not reported:
+            reported.append(True)
+            report()
+    _atexit.register(once)
+    exit_at_once = _os._exit
+    _os._exit = lambda code: (once(), exit_at_once(code))
+"""
+"""Source for a ``python -c`` probe around the CLI: ``report_at_exit(report)`` calls ``report`` once when the
+process ends, however it ends (`check`'s own path ends with ``os._exit``, skipping atexit and ``finally``)."""
+
+
 def settle() -> None:
     """Let files just written age past the hash cache's timestamp tick, so that they are remembered."""
     import time

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import CLEAN, check_json, position, sibling
+from conftest import CLEAN, REPORT_AT_EXIT, check_json, position, sibling
 
 SOUND = sibling()
 
@@ -61,15 +61,11 @@ def test_a_cache_entry_from_another_checkout_is_not_trusted(project, tmp_path):
     assert check_json(str(copy / "sound" / "genai-manifest.yaml")).findings == []
 
 
-VALIDATOR_LOADED = """\
-import os, sys
+VALIDATOR_LOADED = REPORT_AT_EXIT + """
+import sys
 from genai_lint.entry import main
 sys.argv = ["genai-lint", "check", "--format", "json", "--date", "2026-06-01", sys.argv[1]]
-exit_at_once = os._exit  # check ends without the interpreter's teardown: report on the way out
-def report(code):
-    print("validator imported:", "jsonschema_rs" in sys.modules, file=sys.stderr, flush=True)
-    exit_at_once(code)
-os._exit = report
+report_at_exit(lambda: print("validator imported:", "jsonschema_rs" in sys.modules, file=sys.stderr, flush=True))
 main()
 """
 

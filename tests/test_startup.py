@@ -9,16 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN, settle
+from conftest import CLEAN, REPORT_AT_EXIT, settle
 
-PROBE = """
-import atexit, os, runpy, sys
+PROBE = REPORT_AT_EXIT + """
+import runpy, sys
 report = sys.argv.pop(1)
-def write_report():
-    open(report, "w", encoding="utf-8").write("\\n".join(sorted(sys.modules)))
-atexit.register(write_report)
-exit_at_once = os._exit  # check's own path ends without the interpreter's teardown, so without atexit
-os._exit = lambda code: (write_report(), exit_at_once(code))
+report_at_exit(lambda: open(report, "w", encoding="utf-8").write("\\n".join(sorted(sys.modules))))
 sys.argv[0] = "genai-lint"
 runpy.run_module("genai_lint", run_name="__main__", alter_sys=True)
 """

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPORT_AT_EXIT
 from hostile_harness import DATE, cli, environment, project, record
 
 HEAD = ("manifest_version: 1\nproduction:\n  id: demo\n  title: t\n  company: c\n  contact: c@d.example\n"
@@ -56,8 +57,8 @@ def test_merge_keys_are_refused_before_they_are_copied(tmp_path: Path, width: in
     assert limit < copied <= limit + width  # the copy that would pass the budget is never made
 
 
-METER = """
-import os, runpy, sys, json
+METER = REPORT_AT_EXIT + """
+import runpy, sys, json
 from genai_lint import loader
 visits = [0]
 pairs = loader._pairs
@@ -69,13 +70,9 @@ loader._pairs = counted
 def report():
     sys.stderr.write("\\n@@visits %d\\n" % visits[0])
     sys.stderr.flush()
-exit_at_once = os._exit  # check's own path ends without the interpreter's teardown, so without `finally`
-os._exit = lambda code: (report(), exit_at_once(code))
-try:
-    sys.argv = ["genai-lint", *sys.argv[1:]]
-    runpy.run_module("genai_lint", run_name="__main__")
-finally:
-    report()
+report_at_exit(report)
+sys.argv = ["genai-lint", *sys.argv[1:]]
+runpy.run_module("genai_lint", run_name="__main__")
 """
 
 
