@@ -223,14 +223,11 @@ def exit_at_once(code: int) -> None:
     files are written and closed by then, and no exit handler of this path has work. Output that
     cannot be written (a closed pipe) is an error, as it is inside the run.
     """
-    try:
-        sys.stdout.flush()
-    except OSError:
-        code = 2
-    try:
-        sys.stderr.flush()
-    except OSError:
-        code = 2
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:
+            code = 2
     os._exit(code)
 
 

@@ -77,8 +77,8 @@ class Entry:
 
     @property
     def id(self) -> str | None:
-        value = self.data.get("id")
-        return value if isinstance(value, str) and "id" not in self.broken else None
+        value = self.get("id")
+        return value if isinstance(value, str) else None
 
     @property
     def path(self) -> tuple:
